@@ -1,0 +1,106 @@
+// ServerSession: the handshake, then chunk demux and the protocol/user control messages.
+#include "protocol/rtmp/server_session.hpp"
+
+#include <fmt/format.h>
+
+#include "protocol/rtmp/control.hpp"
+
+namespace liverelay::rtmp {
+
+ServerSession::ServerSession(ServerSessionOptions options)
+    : options_(std::move(options)), handshake_(options_.seed), reader_(options_.limits) {}
+
+Result<void> ServerSession::feed(std::span<const uint8_t> in) {
+  if (!handshake_.done()) {
+    auto used = handshake_.feed(in);
+    if (!used) return tl::unexpected(std::move(used.error()).context("handshake"));
+    handshake_bytes_ += *used;
+    auto reply = handshake_.take_output();
+    output_.insert(output_.end(), reply.begin(), reply.end());
+    in = in.subspan(*used);
+    if (!handshake_.done() || in.empty()) return {};
+  }
+  if (auto fed = reader_.feed(in); !fed) return fed;
+  while (auto message = reader_.next()) {
+    if (auto handled = on_message(std::move(*message)); !handled) return handled;
+  }
+  maybe_acknowledge();
+  return {};
+}
+
+std::optional<SessionEvent> ServerSession::next_event() {
+  if (events_.empty()) return std::nullopt;
+  SessionEvent event = std::move(events_.front());
+  events_.pop_front();
+  return event;
+}
+
+std::vector<uint8_t> ServerSession::take_output() {
+  std::vector<uint8_t> out;
+  out.swap(output_);
+  return out;
+}
+
+Result<void> ServerSession::on_message(Message message) {
+  switch (message.type()) {
+    case MessageType::set_chunk_size:
+    case MessageType::abort:
+    case MessageType::acknowledgement:
+    case MessageType::user_control:
+    case MessageType::window_ack_size:
+    case MessageType::set_peer_bandwidth:
+      return on_control(message);
+    case MessageType::command_amf0:
+    case MessageType::command_amf3:
+      return on_command(message);
+    case MessageType::data_amf0:
+    case MessageType::data_amf3:
+      return on_data(std::move(message));
+    case MessageType::audio:
+    case MessageType::video:
+      if (publishing_stream_ && message.message_stream_id == *publishing_stream_) {
+        events_.push_back(MediaReceived{message.type(), message.timestamp, std::move(message.payload)});
+      }
+      return {};
+    default:
+      // Shared objects and aggregates: nothing a live encoder needs from us. Ignored, as
+      // nginx-rtmp and SRS do, rather than dropping the connection.
+      return {};
+  }
+}
+
+Result<void> ServerSession::on_control(const Message& message) {
+  switch (message.type()) {
+    case MessageType::window_ack_size: {
+      auto size = parse_u32_control(message.payload);
+      if (!size) return tl::unexpected(std::move(size.error()).context("window ack size"));
+      peer_ack_window_ = *size;
+      return {};
+    }
+    case MessageType::user_control: {
+      auto control = parse_user_control(message.payload);
+      if (!control) return tl::unexpected(std::move(control.error()).context("user control"));
+      if (control->event == UserControlEvent::ping_request) {
+        send(make_user_control({UserControlEvent::ping_response, control->value, 0}));
+      }
+      return {};
+    }
+    default:
+      // Set Chunk Size and Abort were applied by the reader; acknowledgements and peer
+      // bandwidth only inform a sender, and we send little.
+      return {};
+  }
+}
+
+void ServerSession::maybe_acknowledge() {
+  // RTMP spec 5.4.3: acknowledge once per window of received bytes.
+  if (peer_ack_window_ == 0) return;
+  const uint64_t received = bytes_received();
+  if (received - last_ack_sent_ < peer_ack_window_) return;
+  last_ack_sent_ = received;
+  send(make_acknowledgement(static_cast<uint32_t>(received)));
+}
+
+void ServerSession::send(const Message& message) { writer_.write(message, output_); }
+
+}  // namespace liverelay::rtmp

@@ -1,0 +1,85 @@
+// StatsApi: stream and server figures as the JSON that DESIGN.md fixes.
+#include "server/api/stats_api.hpp"
+
+#include <cmath>
+
+namespace liverelay {
+namespace {
+
+constexpr std::string_view kStreamsPrefix = "/api/v1/streams/";
+
+// Encoder names and stream metadata come from the publisher: never let bad UTF-8 throw.
+std::string to_body(const nlohmann::json& value) {
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+double round_to(double value, double step) { return std::round(value / step) * step; }
+
+nlohmann::json video_json(const media::VideoConfig& video, double fps) {
+  return {{"codec", media::codec_name(video.codec)},
+          {"profile", video.profile},
+          {"level", video.level},
+          {"width", video.width},
+          {"height", video.height},
+          {"fps", fps}};
+}
+
+nlohmann::json audio_json(const media::AudioConfig& audio) {
+  return {{"codec", media::codec_name(audio.codec)},
+          {"profile", audio.profile},
+          {"sample_rate", audio.sample_rate},
+          {"channels", audio.channels}};
+}
+
+}  // namespace
+
+StatsApi::StatsApi(StreamRegistry& registry, CountConnections count_connections)
+    : registry_(registry), count_connections_(std::move(count_connections)) {}
+
+nlohmann::json StatsApi::stream_json(const Stream& stream) {
+  nlohmann::json out = {{"name", stream.name()}, {"live", stream.live()}};
+  if (!stream.live()) return out;
+  const IngestStats& ingest = stream.ingest();
+  out["uptime_s"] = round_to(stream.uptime_s(), 0.1);
+  out["publisher"] = {{"address", stream.publisher()->address}, {"encoder", stream.encoder()}};
+  out["video"] = stream.video() ? video_json(*stream.video(), ingest.fps()) : nlohmann::json(nullptr);
+  out["audio"] = stream.audio() ? audio_json(*stream.audio()) : nlohmann::json(nullptr);
+  const auto interval = ingest.keyframe_interval_s();
+  out["ingest"] = {{"bitrate_kbps", std::round(ingest.bitrate_kbps(Stream::now_ms()))},
+                   {"bytes", ingest.total_bytes()},
+                   {"frames", ingest.frames()},
+                   {"keyframes", ingest.keyframes()},
+                   {"keyframe_interval_s", interval ? nlohmann::json(*interval) : nlohmann::json(nullptr)}};
+  return out;
+}
+
+nlohmann::json StatsApi::server_json() const {
+  const ConnectionCounts counts = count_connections_();
+  const double uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  return {{"version", LIVERELAY_VERSION},
+          {"uptime_s", round_to(uptime, 0.1)},
+          {"streams", {{"known", registry_.all().size()}, {"live", registry_.live_count()}}},
+          {"connections", {{"rtmp", counts.rtmp}, {"http", counts.http}, {"websocket", counts.websocket}}}};
+}
+
+std::optional<HttpResponse> StatsApi::route(const HttpRequest& request) {
+  if (request.path.rfind("/api/", 0) != 0) return std::nullopt;
+  if (request.method != "GET" && request.method != "HEAD") {
+    return HttpResponse::json(405, R"({"error":"method not allowed"})");
+  }
+  if (request.path == "/api/v1/server") return HttpResponse::json(200, to_body(server_json()));
+  if (request.path == "/api/v1/streams" || request.path == "/api/v1/streams/") {
+    nlohmann::json list = nlohmann::json::array();
+    for (const Stream* stream : registry_.all()) list.push_back(stream_json(*stream));
+    return HttpResponse::json(200, to_body(list));
+  }
+  if (request.path.rfind(kStreamsPrefix, 0) == 0) {
+    const std::string name = request.path.substr(kStreamsPrefix.size());
+    if (const Stream* stream = registry_.find(name)) {
+      return HttpResponse::json(200, to_body(stream_json(*stream)));
+    }
+  }
+  return HttpResponse::not_found();
+}
+
+}  // namespace liverelay

@@ -1,0 +1,40 @@
+// The read-only JSON API: /api/v1/streams, /api/v1/streams/<name>, /api/v1/server.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <optional>
+
+#include <nlohmann/json.hpp>
+
+#include "server/http/http_types.hpp"
+#include "server/stream/stream_registry.hpp"
+
+namespace liverelay {
+
+struct ConnectionCounts {
+  size_t rtmp = 0;
+  size_t http = 0;
+  size_t websocket = 0;
+};
+
+class StatsApi {
+ public:
+  using CountConnections = std::function<ConnectionCounts()>;
+
+  StatsApi(StreamRegistry& registry, CountConnections count_connections);
+
+  // The response for an /api/v1/ request, or nullopt when the path is not ours.
+  std::optional<HttpResponse> route(const HttpRequest& request);
+
+  static nlohmann::json stream_json(const Stream& stream);
+
+ private:
+  nlohmann::json server_json() const;
+
+  StreamRegistry& registry_;
+  CountConnections count_connections_;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+};
+
+}  // namespace liverelay

@@ -1,0 +1,89 @@
+// App: start-up, routing of HTTP requests, and a shutdown that closes every handle.
+#include "server/app.hpp"
+
+#include <filesystem>
+
+#include "server/logging.hpp"
+
+namespace liverelay {
+namespace {
+
+uv_signal_t* watch_signal(uv_loop_t* loop, int signum, App* app, uv_signal_cb callback) {
+  auto* handle = new uv_signal_t{};
+  uv_signal_init(loop, handle);
+  handle->data = app;
+  uv_signal_start(handle, callback, signum);
+  return handle;
+}
+
+void close_signal(uv_signal_t*& handle) {
+  if (handle == nullptr) return;
+  uv_close(reinterpret_cast<uv_handle_t*>(handle), [](uv_handle_t* h) { delete reinterpret_cast<uv_signal_t*>(h); });
+  handle = nullptr;
+}
+
+}  // namespace
+
+App::App(Config config)
+    : config_(std::move(config)), auth_(config_.streams), registry_(auth_.configured_names()) {
+  uv_loop_init(&loop_);
+}
+
+App::~App() {
+  rtmp_.reset();
+  http_.reset();
+  uv_run(&loop_, UV_RUN_DEFAULT);  // let close callbacks free their handles
+  uv_loop_close(&loop_);
+}
+
+Result<void> App::start() {
+  std::error_code ec;
+  std::filesystem::create_directories(config_.data_dir, ec);
+  if (ec) return fail(Errc::io, fmt::format("data dir {}: {}", config_.data_dir, ec.message()));
+
+  rtmp_ = std::make_unique<RtmpServer>(&loop_, registry_, auth_);
+  if (auto listening = rtmp_->listen(config_.rtmp); !listening) return listening;
+  http_ = std::make_unique<HttpServer>(&loop_, [this](const HttpRequest& r) { return route(r); });
+  if (auto listening = http_->listen(config_.http); !listening) return listening;
+  stats_ = std::make_unique<StatsApi>(registry_, [this] {
+    return ConnectionCounts{rtmp_ ? rtmp_->connection_count() : 0, http_ ? http_->connection_count() : 0, 0};
+  });
+
+  auto on_signal = [](uv_signal_t* handle, int signum) {
+    logger("server")->info("signal {}: shutting down", signum);
+    static_cast<App*>(handle->data)->stop();
+  };
+  sigint_ = watch_signal(&loop_, SIGINT, this, on_signal);
+  sigterm_ = watch_signal(&loop_, SIGTERM, this, on_signal);
+  logger("server")->info("liverelay {} up ({} mode, data in {})", LIVERELAY_VERSION,
+                         auth_.keyed() ? "keyed" : "open", config_.data_dir);
+  return {};
+}
+
+Result<void> App::run() {
+  if (auto started = start(); !started) {
+    stop();
+    if (http_) http_->finish_stop();
+    return started;
+  }
+  uv_run(&loop_, UV_RUN_DEFAULT);
+  http_->finish_stop();
+  logger("server")->info("stopped");
+  return {};
+}
+
+void App::stop() {
+  if (stopping_) return;
+  stopping_ = true;
+  close_signal(sigint_);
+  close_signal(sigterm_);
+  if (rtmp_) rtmp_->stop();
+  if (http_) http_->stop();
+}
+
+HttpResponse App::route(const HttpRequest& request) {
+  if (auto response = stats_->route(request)) return std::move(*response);
+  return HttpResponse::not_found();
+}
+
+}  // namespace liverelay

@@ -1,0 +1,118 @@
+// Config loading: toml++ for the file, validation with the line of each bad key.
+#include "server/config/config.hpp"
+
+#include <set>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+namespace liverelay {
+namespace {
+
+std::string where(const std::string& path, const toml::node& node) {
+  return fmt::format("{}:{}", path, node.source().begin.line);
+}
+
+// Reads an optional string key; a key of another type is an error naming its line.
+Result<std::optional<std::string>> string_at(const std::string& path, const toml::table& table,
+                                             std::string_view section, std::string_view key) {
+  const toml::node* node = table.get(key);
+  if (node == nullptr) return std::optional<std::string>{};
+  if (!node->is_string()) {
+    return fail(Errc::malformed, fmt::format("{}: {}.{} must be a string", where(path, *node), section, key));
+  }
+  return std::optional<std::string>{**node->as_string()};
+}
+
+Result<void> read_endpoint(const std::string& path, const toml::table& server, std::string_view key,
+                           Endpoint& out) {
+  auto text = string_at(path, server, "server", key);
+  if (!text) return tl::unexpected(text.error());
+  if (!*text) return {};
+  auto endpoint = Endpoint::parse(**text);
+  if (!endpoint) {
+    return fail(Errc::malformed, fmt::format("{}: server.{}: {}", where(path, *server.get(key)), key,
+                                             endpoint.error().message));
+  }
+  out = *endpoint;
+  return {};
+}
+
+Result<void> read_server(const std::string& path, const toml::table& server, Config& config) {
+  if (auto r = read_endpoint(path, server, "rtmp", config.rtmp); !r) return r;
+  if (auto r = read_endpoint(path, server, "http", config.http); !r) return r;
+  auto data_dir = string_at(path, server, "server", "data_dir");
+  if (!data_dir) return tl::unexpected(data_dir.error());
+  if (*data_dir) config.data_dir = **data_dir;
+  auto log_level = string_at(path, server, "server", "log_level");
+  if (!log_level) return tl::unexpected(log_level.error());
+  if (*log_level) config.log_level = **log_level;
+  return {};
+}
+
+Result<void> read_streams(const std::string& path, const toml::node& node, Config& config) {
+  const toml::array* streams = node.as_array();
+  if (streams == nullptr) {
+    return fail(Errc::malformed, fmt::format("{}: streams must be an array of tables ([[streams]])", where(path, node)));
+  }
+  std::set<std::string> names;
+  for (const toml::node& entry : *streams) {
+    const toml::table* table = entry.as_table();
+    if (table == nullptr) return fail(Errc::malformed, fmt::format("{}: [[streams]] entry must be a table", where(path, entry)));
+    auto name = string_at(path, *table, "streams", "name");
+    if (!name) return tl::unexpected(name.error());
+    auto key = string_at(path, *table, "streams", "key");
+    if (!key) return tl::unexpected(key.error());
+    if (!*name || (*name)->empty() || !*key || (*key)->empty()) {
+      return fail(Errc::malformed, fmt::format("{}: [[streams]] needs a non-empty name and key", where(path, entry)));
+    }
+    if (!names.insert(**name).second) {
+      return fail(Errc::malformed, fmt::format("{}: stream name '{}' listed twice", where(path, entry), **name));
+    }
+    config.streams.push_back({**name, **key});
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<Config> load_config_file(const std::string& path, Config config) {
+  toml::table root;
+  try {  // Debian's toml++ is built with exceptions: parse errors arrive as toml::parse_error
+    root = toml::parse_file(path);
+  } catch (const toml::parse_error& error) {
+    return fail(Errc::malformed, fmt::format("{}:{}: {}", path, error.source().begin.line, error.description()));
+  }
+  if (const toml::node* server = root.get("server")) {
+    if (!server->is_table()) return fail(Errc::malformed, fmt::format("{}: [server] must be a table", where(path, *server)));
+    if (auto r = read_server(path, *server->as_table(), config); !r) return tl::unexpected(r.error());
+  }
+  if (const toml::node* streams = root.get("streams")) {
+    if (auto r = read_streams(path, *streams, config); !r) return tl::unexpected(r.error());
+  }
+  return config;
+}
+
+Result<Config> resolve_config(const CommandLine& command_line) {
+  Config config;
+  if (command_line.config_file) {
+    auto loaded = load_config_file(*command_line.config_file);
+    if (!loaded) return loaded;
+    config = std::move(*loaded);
+  }
+  if (command_line.rtmp) {
+    auto endpoint = Endpoint::parse(*command_line.rtmp);
+    if (!endpoint) return tl::unexpected(std::move(endpoint.error()).context("--rtmp"));
+    config.rtmp = *endpoint;
+  }
+  if (command_line.http) {
+    auto endpoint = Endpoint::parse(*command_line.http);
+    if (!endpoint) return tl::unexpected(std::move(endpoint.error()).context("--http"));
+    config.http = *endpoint;
+  }
+  if (command_line.data_dir) config.data_dir = *command_line.data_dir;
+  if (command_line.log_level) config.log_level = *command_line.log_level;
+  return config;
+}
+
+}  // namespace liverelay

@@ -1,0 +1,42 @@
+// Run-time configuration: embedded defaults, then the TOML file, then command-line flags.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "protocol/core/error.hpp"
+#include "server/net/endpoint.hpp"
+
+namespace liverelay {
+
+// Keyed mode: a publisher using `key` appears as `name`. The key is a secret: never logged.
+struct StreamKeyConfig {
+  std::string name;
+  std::string key;
+};
+
+struct Config {
+  Endpoint rtmp{"0.0.0.0", 1935};
+  Endpoint http{"0.0.0.0", 8080};
+  std::string data_dir = "./data";
+  std::string log_level = "info";
+  std::vector<StreamKeyConfig> streams;  // empty: open mode
+};
+
+// Reads a TOML config file over `base`. Errors name the file, the line and the key.
+Result<Config> load_config_file(const std::string& path, Config base = {});
+
+// What the command line asked for. nullopt fields were not given and leave the config alone.
+struct CommandLine {
+  std::optional<std::string> config_file;
+  std::optional<std::string> rtmp;
+  std::optional<std::string> http;
+  std::optional<std::string> data_dir;
+  std::optional<std::string> log_level;
+};
+
+// Defaults, then the file named by --config, then the flags.
+Result<Config> resolve_config(const CommandLine& command_line);
+
+}  // namespace liverelay

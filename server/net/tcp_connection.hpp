@@ -1,0 +1,62 @@
+// One accepted TCP connection on the loop: reads to a callback, writes without blocking.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <uv.h>
+
+namespace liverelay {
+
+// The raw uv_tcp_t is allocated on its own and outlives this object when it must: closing
+// clears handle->data (a late callback finds no owner) and the close callback frees it, so
+// the object can be destroyed at once, even from inside its own callbacks' callers.
+class TcpConnection {
+ public:
+  using DataCallback = std::function<void(std::span<const uint8_t>)>;
+  // The peer closed, reset or a read failed. Called last: the owner may destroy us inside.
+  using ClosedCallback = std::function<void(std::string_view reason)>;
+
+  // Takes ownership of an initialised, accepted handle.
+  explicit TcpConnection(uv_tcp_t* handle);
+  ~TcpConnection();
+  TcpConnection(const TcpConnection&) = delete;
+  TcpConnection& operator=(const TcpConnection&) = delete;
+
+  void start(DataCallback on_data, ClosedCallback on_closed);
+
+  // Sends at once what the socket takes and queues the rest (counted in queued_bytes).
+  void write(std::span<const uint8_t> bytes);
+  // Stops reading, lets queued writes drain, then closes (used after a refusal).
+  void close_after_flush();
+  // Closes now; queued writes are dropped. No callback follows.
+  void close();
+
+  [[nodiscard]] bool open() const { return handle_ != nullptr; }
+  [[nodiscard]] size_t queued_bytes() const { return queued_bytes_; }
+  [[nodiscard]] const std::string& peer_address() const { return peer_address_; }
+  [[nodiscard]] uint64_t bytes_in() const { return bytes_in_; }
+  [[nodiscard]] uint64_t bytes_out() const { return bytes_out_; }
+
+ private:
+  static void on_alloc(uv_handle_t* handle, size_t suggested, uv_buf_t* buf);
+  static void on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf);
+  static void on_write(uv_write_t* request, int status);
+  void fail(std::string_view reason);
+
+  uv_tcp_t* handle_;
+  std::string peer_address_;
+  DataCallback on_data_;
+  ClosedCallback on_closed_;
+  size_t queued_bytes_ = 0;
+  uint64_t bytes_in_ = 0;
+  uint64_t bytes_out_ = 0;
+};
+
+// "203.0.113.7:50432" / "[::1]:50432" for a connected handle.
+std::string peer_address_of(const uv_tcp_t* handle);
+
+}  // namespace liverelay

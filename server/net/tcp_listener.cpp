@@ -1,0 +1,66 @@
+// TcpListener: bind, listen and accept with libuv.
+#include "server/net/tcp_listener.hpp"
+
+#include <fmt/format.h>
+
+namespace liverelay {
+namespace {
+
+void free_handle(uv_handle_t* handle) { delete reinterpret_cast<uv_tcp_t*>(handle); }
+
+Result<sockaddr_storage> resolve(const Endpoint& endpoint) {
+  sockaddr_storage address{};
+  if (uv_ip4_addr(endpoint.host.c_str(), endpoint.port, reinterpret_cast<sockaddr_in*>(&address)) == 0 ||
+      uv_ip6_addr(endpoint.host.c_str(), endpoint.port, reinterpret_cast<sockaddr_in6*>(&address)) == 0) {
+    return address;
+  }
+  return fail(Errc::malformed, fmt::format("{}: not an IP address", endpoint.to_string()));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<TcpListener>> TcpListener::listen(uv_loop_t* loop, const Endpoint& endpoint,
+                                                         AcceptCallback on_accept) {
+  auto address = resolve(endpoint);
+  if (!address) return tl::unexpected(address.error());
+  auto* handle = new uv_tcp_t{};
+  uv_tcp_init(loop, handle);
+  int rc = uv_tcp_bind(handle, reinterpret_cast<const sockaddr*>(&*address), 0);
+  if (rc == 0) rc = uv_listen(reinterpret_cast<uv_stream_t*>(handle), 128, on_connection);
+  if (rc != 0) {
+    uv_close(reinterpret_cast<uv_handle_t*>(handle), free_handle);
+    return fail(Errc::io, fmt::format("listen on {}: {}", endpoint.to_string(), uv_strerror(rc)));
+  }
+  return std::unique_ptr<TcpListener>(new TcpListener(handle, std::move(on_accept)));
+}
+
+TcpListener::TcpListener(uv_tcp_t* handle, AcceptCallback on_accept)
+    : handle_(handle), on_accept_(std::move(on_accept)) {
+  handle_->data = this;
+}
+
+TcpListener::~TcpListener() {
+  handle_->data = nullptr;
+  uv_close(reinterpret_cast<uv_handle_t*>(handle_), free_handle);
+}
+
+Endpoint TcpListener::local_endpoint() const {
+  sockaddr_storage address{};
+  int length = sizeof(address);
+  uv_tcp_getsockname(handle_, reinterpret_cast<sockaddr*>(&address), &length);
+  return Endpoint::from_sockaddr(reinterpret_cast<const sockaddr*>(&address));
+}
+
+void TcpListener::on_connection(uv_stream_t* server, int status) {
+  auto* self = static_cast<TcpListener*>(server->data);
+  if (self == nullptr || status < 0) return;
+  auto* client = new uv_tcp_t{};
+  uv_tcp_init(server->loop, client);
+  if (uv_accept(server, reinterpret_cast<uv_stream_t*>(client)) != 0) {
+    uv_close(reinterpret_cast<uv_handle_t*>(client), free_handle);
+    return;
+  }
+  self->on_accept_(client);
+}
+
+}  // namespace liverelay

@@ -1,0 +1,27 @@
+// Timer: uv_timer_t with the owner-detached lifetime of every handle here.
+#include "server/net/timer.hpp"
+
+namespace liverelay {
+
+Timer::Timer(uv_loop_t* loop) : handle_(new uv_timer_t{}) {
+  uv_timer_init(loop, handle_);
+  handle_->data = this;
+}
+
+Timer::~Timer() {
+  handle_->data = nullptr;
+  uv_close(reinterpret_cast<uv_handle_t*>(handle_),
+           [](uv_handle_t* handle) { delete reinterpret_cast<uv_timer_t*>(handle); });
+}
+
+void Timer::start(uint64_t timeout_ms, uint64_t repeat_ms, std::function<void()> callback) {
+  callback_ = std::move(callback);
+  uv_timer_start(handle_, [](uv_timer_t* handle) {
+    auto* self = static_cast<Timer*>(handle->data);
+    if (self != nullptr) self->callback_();
+  }, timeout_ms, repeat_ms);
+}
+
+void Timer::stop() { uv_timer_stop(handle_); }
+
+}  // namespace liverelay

@@ -1,0 +1,133 @@
+// RtmpConnection: handshake, publish authorisation, media to the Stream, clean teardown.
+#include "server/rtmp/rtmp_connection.hpp"
+
+#include <random>
+
+#include "server/logging.hpp"
+
+namespace liverelay {
+namespace {
+
+rtmp::ServerSessionOptions session_options() {
+  rtmp::ServerSessionOptions options;
+  options.seed = std::random_device{}();
+  return options;
+}
+
+}  // namespace
+
+RtmpConnection::RtmpConnection(uint64_t id, std::unique_ptr<TcpConnection> socket,
+                               StreamRegistry& registry, const PublishAuth& auth,
+                               FinishedCallback on_finished)
+    : id_(id),
+      socket_(std::move(socket)),
+      registry_(registry),
+      auth_(auth),
+      on_finished_(std::move(on_finished)),
+      session_(session_options()) {}
+
+RtmpConnection::~RtmpConnection() { end_publish(); }
+
+void RtmpConnection::start() {
+  logger("rtmp")->debug("connection {} from {}", id_, socket_->peer_address());
+  socket_->start([this](std::span<const uint8_t> bytes) { on_data(bytes); },
+                 [this](std::string_view reason) { finish(reason); });
+}
+
+void RtmpConnection::on_data(std::span<const uint8_t> bytes) {
+  auto fed = session_.feed(bytes);
+  drain_events();
+  if (finished_) return;  // a refused publish already ended the connection
+  flush();
+  if (!fed) {
+    logger("rtmp")->warn("connection {} from {}: {}", id_, socket_->peer_address(), fed.error().message);
+    close("protocol error");
+  }
+}
+
+void RtmpConnection::drain_events() {
+  while (auto event = session_.next_event()) {
+    if (auto* connect = std::get_if<rtmp::ConnectRequested>(&*event)) {
+      flash_ver_ = connect->flash_ver.substr(0, 128);
+      logger("rtmp")->debug("connection {}: connect app={} flashVer={}", id_, connect->app.substr(0, 64), flash_ver_);
+    } else if (auto* publish = std::get_if<rtmp::PublishRequested>(&*event)) {
+      on_publish(*publish);
+    } else if (auto* media = std::get_if<rtmp::MediaReceived>(&*event)) {
+      on_media(std::move(*media));
+    } else if (auto* metadata = std::get_if<rtmp::MetadataReceived>(&*event)) {
+      if (stream_) stream_->on_metadata(metadata->metadata);
+    } else if (std::holds_alternative<rtmp::Unpublished>(*event)) {
+      end_publish();
+    }
+  }
+}
+
+void RtmpConnection::on_publish(const rtmp::PublishRequested& request) {
+  // The key is a secret: log lines name the connection and, once resolved, the public name.
+  auto name = auth_.resolve(request.stream_key);
+  if (!name) {
+    refuse(request.stream_id, "NetStream.Publish.Unauthorized", "stream key refused",
+           "publish refused: unknown stream key");
+    return;
+  }
+  PublisherInfo publisher{id_, socket_->peer_address(), flash_ver_};
+  stream_ = registry_.begin_broadcast(*name, std::move(publisher));
+  if (stream_ == nullptr) {
+    refuse(request.stream_id, "NetStream.Publish.BadName", "stream already publishing",
+           "publish refused: " + *name + " is already live");
+    return;
+  }
+  session_.accept_publish(request.stream_id);
+}
+
+void RtmpConnection::refuse(uint32_t stream_id, std::string_view code, std::string_view description,
+                            std::string_view log_reason) {
+  logger("rtmp")->warn("connection {} from {}: {}", id_, socket_->peer_address(), log_reason);
+  session_.reject_publish(stream_id, code, description);
+  flush();
+  socket_->close_after_flush();
+  finish("publish refused");
+}
+
+void RtmpConnection::on_media(rtmp::MediaReceived media) {
+  if (stream_ == nullptr) return;
+  auto tag = std::make_shared<const media::Buffer>(std::move(media.payload));
+  Result<void> handled;
+  if (media.type == rtmp::MessageType::video) {
+    handled = stream_->on_video(media.timestamp, std::move(tag));
+  } else if (media.type == rtmp::MessageType::audio) {
+    handled = stream_->on_audio(media.timestamp, std::move(tag));
+  } else {
+    stream_->on_other_bytes(tag->size());
+  }
+  if (!handled) {
+    // One bad tag is the encoder's problem, not a reason to end the broadcast.
+    logger("rtmp")->debug("{}: dropped a tag: {}", stream_->name(), handled.error().message);
+  }
+}
+
+void RtmpConnection::end_publish() {
+  if (stream_ == nullptr) return;
+  registry_.end_broadcast(*stream_);
+  stream_ = nullptr;
+}
+
+void RtmpConnection::flush() {
+  auto out = session_.take_output();
+  socket_->write(out);
+}
+
+void RtmpConnection::close(std::string_view reason) {
+  socket_->close();
+  finish(reason);
+}
+
+void RtmpConnection::finish(std::string_view reason) {
+  if (finished_) return;
+  finished_ = true;
+  logger("rtmp")->debug("connection {} from {} ended: {}", id_, socket_->peer_address(), reason);
+  end_publish();
+  on_finished_(*this);  // the owner destroys us later, outside this call stack
+}
+
+}  // namespace liverelay

@@ -1,0 +1,54 @@
+// One RTMP client connection: wires the sans-I/O ServerSession to its socket and its Stream.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "protocol/rtmp/server_session.hpp"
+#include "server/net/tcp_connection.hpp"
+#include "server/stream/publish_auth.hpp"
+#include "server/stream/stream_registry.hpp"
+
+namespace liverelay {
+
+class RtmpConnection {
+ public:
+  // Called once when the connection is over. The owner destroys the connection later, on a
+  // fresh call stack: callers up the stack may still touch it.
+  using FinishedCallback = std::function<void(RtmpConnection&)>;
+
+  RtmpConnection(uint64_t id, std::unique_ptr<TcpConnection> socket, StreamRegistry& registry,
+                 const PublishAuth& auth, FinishedCallback on_finished);
+  ~RtmpConnection();
+
+  void start();
+  // Ends the connection from our side (shutdown, kick).
+  void close(std::string_view reason);
+
+  [[nodiscard]] uint64_t id() const { return id_; }
+
+ private:
+  void on_data(std::span<const uint8_t> bytes);
+  void drain_events();
+  void on_publish(const rtmp::PublishRequested& request);
+  void on_media(rtmp::MediaReceived media);
+  void end_publish();
+  void refuse(uint32_t stream_id, std::string_view code, std::string_view description,
+              std::string_view log_reason);
+  void flush();
+  void finish(std::string_view reason);
+
+  uint64_t id_;
+  std::unique_ptr<TcpConnection> socket_;
+  StreamRegistry& registry_;
+  const PublishAuth& auth_;
+  FinishedCallback on_finished_;
+  rtmp::ServerSession session_;
+  std::string flash_ver_;
+  Stream* stream_ = nullptr;  // while publishing
+  bool finished_ = false;
+};
+
+}  // namespace liverelay

@@ -1,0 +1,46 @@
+// RtmpServer: accepts connections and destroys finished ones on a fresh call stack.
+#include "server/rtmp/rtmp_server.hpp"
+
+#include "server/logging.hpp"
+
+namespace liverelay {
+
+RtmpServer::RtmpServer(uv_loop_t* loop, StreamRegistry& registry, const PublishAuth& auth)
+    : loop_(loop), registry_(registry), auth_(auth), reaper_(loop) {}
+
+RtmpServer::~RtmpServer() { stop(); }
+
+Result<void> RtmpServer::listen(const Endpoint& endpoint) {
+  auto listener = TcpListener::listen(loop_, endpoint, [this](uv_tcp_t* handle) { on_accept(handle); });
+  if (!listener) return tl::unexpected(std::move(listener.error()).context("rtmp"));
+  listener_ = std::move(*listener);
+  logger("rtmp")->info("listening on {}", listener_->local_endpoint().to_string());
+  return {};
+}
+
+void RtmpServer::stop() {
+  listener_.reset();
+  while (!connections_.empty()) connections_.begin()->second->close("server shutting down");
+  finished_.clear();
+  reaper_.stop();
+}
+
+void RtmpServer::on_accept(uv_tcp_t* handle) {
+  const uint64_t id = next_id_++;
+  auto connection = std::make_unique<RtmpConnection>(
+      id, std::make_unique<TcpConnection>(handle), registry_, auth_,
+      [this](RtmpConnection& finished) { on_finished(finished); });
+  RtmpConnection& started = *connection;
+  connections_.emplace(id, std::move(connection));
+  started.start();
+}
+
+void RtmpServer::on_finished(RtmpConnection& connection) {
+  auto it = connections_.find(connection.id());
+  if (it == connections_.end()) return;
+  finished_.push_back(std::move(it->second));
+  connections_.erase(it);
+  reaper_.start(0, 0, [this] { finished_.clear(); });
+}
+
+}  // namespace liverelay

@@ -1,0 +1,72 @@
+// Stream: broadcast lifecycle, demuxing of the publisher's tags and the ingest figures.
+#include "server/stream/stream.hpp"
+
+#include "server/logging.hpp"
+
+namespace liverelay {
+
+int64_t Stream::now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+void Stream::begin_broadcast(PublisherInfo publisher) {
+  publisher_ = std::move(publisher);
+  started_ = std::chrono::steady_clock::now();
+  demuxer_ = flv::MediaDemuxer{};
+  stats_ = IngestStats{};
+  metadata_encoder_.clear();
+  metadata_fps_.reset();
+}
+
+void Stream::end_broadcast() { publisher_.reset(); }
+
+double Stream::uptime_s() const {
+  if (!publisher_) return 0;
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+}
+
+std::string Stream::encoder() const {
+  if (!metadata_encoder_.empty()) return metadata_encoder_;
+  return publisher_ ? publisher_->flash_ver : std::string();
+}
+
+Result<void> Stream::on_video(uint32_t timestamp, media::SharedBuffer tag) {
+  const size_t bytes = tag->size();
+  return on_demuxed(demuxer_.on_video(timestamp, std::move(tag)), bytes);
+}
+
+Result<void> Stream::on_audio(uint32_t timestamp, media::SharedBuffer tag) {
+  const size_t bytes = tag->size();
+  return on_demuxed(demuxer_.on_audio(timestamp, std::move(tag)), bytes);
+}
+
+Result<void> Stream::on_demuxed(Result<flv::DemuxOutput> output, size_t bytes) {
+  stats_.on_bytes(now_ms(), bytes);
+  if (!output) return tl::unexpected(output.error());
+  if (output->video_config) {
+    const auto& v = *output->video_config;
+    logger("stream")->info("{}: video {} {} {} {}x{}", name_, media::codec_name(v.codec), v.profile,
+                           v.level, v.width, v.height);
+  }
+  if (output->audio_config) {
+    const auto& a = *output->audio_config;
+    logger("stream")->info("{}: audio {} {} Hz {} ch", name_, media::codec_name(a.codec), a.sample_rate,
+                           a.channels);
+  }
+  if (output->packet) stats_.on_packet(*output->packet);
+  return {};
+}
+
+void Stream::on_metadata(const amf0::Value& metadata) {
+  if (const auto* encoder = metadata.get("encoder"); encoder && encoder->as_string()) {
+    metadata_encoder_ = encoder->as_string()->substr(0, 128);
+  }
+  if (const auto* fps = metadata.get("framerate"); fps && fps->as_number()) {
+    metadata_fps_ = *fps->as_number();
+  }
+}
+
+void Stream::on_other_bytes(size_t bytes) { stats_.on_bytes(now_ms(), bytes); }
+
+}  // namespace liverelay

@@ -1,0 +1,99 @@
+// Config: TOML file values, flag overrides, and errors that name the file and line.
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <unistd.h>
+#include <fstream>
+#include <string>
+
+#include "server/config/config.hpp"
+
+using namespace liverelay;
+
+namespace {
+
+struct TempFile {
+  std::string path;
+  explicit TempFile(const std::string& text) {
+    char name[] = "/tmp/liverelay-config-test-XXXXXX";
+    int fd = mkstemp(name);
+    REQUIRE(fd >= 0);
+    close(fd);
+    path = name;
+    std::ofstream(path) << text;
+  }
+  ~TempFile() { std::remove(path.c_str()); }
+};
+
+}  // namespace
+
+TEST_CASE("the embedded defaults match the external contract") {
+  auto config = resolve_config({});
+  REQUIRE(config);
+  CHECK(config->rtmp == Endpoint{"0.0.0.0", 1935});
+  CHECK(config->http == Endpoint{"0.0.0.0", 8080});
+  CHECK(config->data_dir == "./data");
+  CHECK(config->streams.empty());
+}
+
+TEST_CASE("a config file sets listeners, data dir and keyed streams") {
+  TempFile file(R"(
+[server]
+rtmp = "127.0.0.1:19350"
+http = "[::1]:18080"
+data_dir = "/var/lib/liverelay"
+
+[[streams]]
+name = "alice"
+key = "sk_live_1"
+)");
+  auto config = load_config_file(file.path);
+  REQUIRE(config);
+  CHECK(config->rtmp == Endpoint{"127.0.0.1", 19350});
+  CHECK(config->http == Endpoint{"::1", 18080});
+  CHECK(config->data_dir == "/var/lib/liverelay");
+  REQUIRE(config->streams.size() == 1);
+  CHECK(config->streams[0].name == "alice");
+}
+
+TEST_CASE("flags win over the config file") {
+  TempFile file("[server]\nrtmp = \"127.0.0.1:1\"\ndata_dir = \"/a\"\n");
+  CommandLine command_line;
+  command_line.config_file = file.path;
+  command_line.rtmp = "127.0.0.1:2";
+  auto config = resolve_config(command_line);
+  REQUIRE(config);
+  CHECK(config->rtmp.port == 2);
+  CHECK(config->data_dir == "/a");
+}
+
+TEST_CASE("a wrongly typed key is refused naming the file, line and key") {
+  TempFile file("[server]\n\nhttp = 8080\n");
+  auto config = load_config_file(file.path);
+  REQUIRE_FALSE(config);
+  CHECK(config.error().message == file.path + ":3: server.http must be a string");
+}
+
+TEST_CASE("a TOML syntax error is refused with its line") {
+  TempFile file("[server]\nrtmp = \"unterminated\n");
+  auto config = load_config_file(file.path);
+  REQUIRE_FALSE(config);
+  CHECK(config.error().message.rfind(file.path + ":2:", 0) == 0);
+}
+
+TEST_CASE("a stream without a key is refused") {
+  TempFile file("[[streams]]\nname = \"alice\"\n");
+  auto config = load_config_file(file.path);
+  REQUIRE_FALSE(config);
+  CHECK(config.error().message.find("needs a non-empty name and key") != std::string::npos);
+}
+
+TEST_CASE("listen addresses parse as HOST:PORT and [V6]:PORT") {
+  CHECK(Endpoint::parse("0.0.0.0:1935").value() == Endpoint{"0.0.0.0", 1935});
+  CHECK(Endpoint::parse("[::]:8080").value() == Endpoint{"::", 8080});
+  CHECK_FALSE(Endpoint::parse("1935"));
+  CHECK_FALSE(Endpoint::parse("host:99999"));
+  CHECK_FALSE(Endpoint::parse("host:12ab"));
+  CHECK(Endpoint{"::1", 80}.to_string() == "[::1]:80");
+}
