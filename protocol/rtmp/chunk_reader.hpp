@@ -47,14 +47,14 @@ class ChunkReader {
  private:
   // What a chunk stream remembers between chunks: later headers compress against it (5.3.1.2).
   struct ChunkStream {
-    uint32_t timestamp = 0;          // of the message being read, or of the last one
-    uint32_t delta = 0;              // the last timestamp field: a type-3 header applies it again
+    uint32_t timestamp = 0;  // of the message being read, or of the last one
+    uint32_t delta = 0;      // the last timestamp field: a type-3 header applies it again
     uint32_t length = 0;
     uint8_t type_id = 0;
     uint32_t message_stream_id = 0;
-    bool extended = false;           // the last type 0/1/2 header used the extended field
-    bool in_message = false;         // the first chunk of a message has arrived, not its last
-    std::vector<uint8_t> payload;    // grows as chunks arrive, never reserved from the header
+    bool extended = false;         // the last type 0/1/2 header used the extended field
+    bool in_message = false;       // the first chunk of a message has arrived, not its last
+    std::vector<uint8_t> payload;  // grows as chunks arrive, never reserved from the header
   };
   struct ChunkHeader;
 
@@ -75,7 +75,7 @@ class ChunkReader {
   std::unordered_map<uint32_t, ChunkStream> streams_;
   ChunkStream* current_ = nullptr;  // whose chunk payload is being read (map nodes are stable)
   uint32_t current_id_ = 0;
-  uint32_t chunk_left_ = 0;         // payload bytes of the current chunk still to come
+  uint32_t chunk_left_ = 0;  // payload bytes of the current chunk still to come
   std::deque<Message> ready_;
   std::optional<Error> error_;
 };

@@ -79,6 +79,8 @@ Result<void> ServerSession::on_control(const Message& message) {
     }
     case MessageType::user_control: {
       auto control = parse_user_control(message.payload);
+      // Events we do not know (SWF verification, 26/27) are ignored, as by nginx-rtmp.
+      if (!control && control.error().code == Errc::unsupported) return {};
       if (!control) return tl::unexpected(std::move(control.error()).context("user control"));
       if (control->event == UserControlEvent::ping_request) {
         send(make_user_control({UserControlEvent::ping_response, control->value, 0}));
