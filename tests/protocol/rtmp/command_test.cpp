@@ -55,12 +55,7 @@ std::vector<uint8_t> connect_payload() {
 
 // A captured payload from tests/data/rtmp (see the README there for how each was made).
 std::vector<uint8_t> fixture(std::string_view name) {
-#ifdef LIVERELAY_TEST_DATA_DIR
   const std::filesystem::path data = LIVERELAY_TEST_DATA_DIR;
-#else
-  const std::filesystem::path data =
-      std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "data";
-#endif
   std::ifstream in(data / "rtmp" / name, std::ios::binary);
   INFO("fixture " << (data / "rtmp" / name).string());
   REQUIRE(in.good());

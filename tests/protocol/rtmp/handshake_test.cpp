@@ -38,9 +38,9 @@ Bytes concat(Bytes a, const Bytes& b) {
   return a;
 }
 
-// A fixture from tests/data (see its README), found relative to this file.
+// A fixture from tests/data (see its README).
 Bytes read_fixture(const std::string& name) {
-  auto path = std::filesystem::path(__FILE__).parent_path() / "../../data" / name;
+  auto path = std::filesystem::path(LIVERELAY_TEST_DATA_DIR) / name;
   std::ifstream in(path, std::ios::binary);
   INFO(path.string());
   REQUIRE(in);
