@@ -47,7 +47,7 @@ struct MediaPacket {
   TrackKind track = TrackKind::video;
   Codec codec = Codec::unknown;
   int64_t dts_ms = 0;  // unwrapped: continues past the 32-bit RTMP timestamp wrap
-  int64_t pts_ms = 0;  // dts + composition time (may be below dts? never; cts may be negative)
+  int64_t pts_ms = 0;  // dts + composition time; a negative composition time puts it below dts
   bool keyframe = false;
   SharedBuffer tag;            // the whole FLV tag body
   size_t payload_offset = 0;   // where the codec payload starts inside `tag`

@@ -20,8 +20,10 @@ struct DemuxOutput {
 
 // Keeps per-track state: the current configurations, and one timestamp unwrapper shared by
 // both tracks, so audio and video stay on one timeline across the 32-bit wrap.
-// Handles legacy FLV (CodecID 7 AVC, SoundFormat 10 AAC) and Enhanced RTMP extended video
-// headers (IsExHeader, FourCC hvc1 / av01 / avc1, packet types 0..5).
+// Handles legacy FLV (CodecID 7 AVC, SoundFormat 10 AAC, 2 MP3) and Enhanced RTMP extended
+// headers: video (IsExHeader, FourCC hvc1 / av01 / avc1 / vp09, packet types 0..5 and ModEx)
+// and v2 audio (SoundFormat 9, FourCC Opus / mp4a / .mp3). A malformed header is an error;
+// coded frames are not parsed past their header (an HLS muxer or a player does that).
 class MediaDemuxer {
  public:
   // `timestamp` is the RTMP message timestamp (32-bit, may wrap). `tag` is the message payload.
