@@ -64,10 +64,15 @@ export function publishWithGStreamer(url, { sink = 'rtmp2sink', seconds = 10 } =
     `flvmux name=mux streamable=true ! ${sink} location="${location}" ` +
     `audiotestsrc is-live=true num-buffers=${audioBuffers} samplesperbuffer=1024 ! audioconvert ! audioresample ! ` +
     `audio/x-raw,rate=48000,channels=2 ! voaacenc bitrate=128000 ! aacparse ! queue ! mux.`;
-  // gst-launch joins its arguments and parses them again: one argument keeps the quotes.
-  const child = track(spawn('gst-launch-1.0', ['-e', pipeline], { stdio: ['ignore', 'pipe', 'pipe'] }));
+  const child = track(spawn('gst-launch-1.0', ['-e', ...pipelineWords(pipeline)], { stdio: ['ignore', 'pipe', 'pipe'] }));
   child.errors = '';
   child.stderr.on('data', (d) => { child.errors += d; });
   child.stdout.on('data', () => {});
   return child;
+}
+
+// gst-launch escapes the spaces inside each argument: the pipeline goes in as words, and a
+// quoted property value (librtmp's "URL live=1") as one word without its quotes.
+function pipelineWords(pipeline) {
+  return [...pipeline.matchAll(/(\S*"[^"]*"\S*|\S+)/g)].map((match) => match[0].replaceAll('"', ''));
 }
