@@ -12,8 +12,11 @@ namespace {
 constexpr size_t kMaxNameInError = 64;
 
 std::string quoted(std::string_view name) {
-  if (name.size() <= kMaxNameInError) return "'" + std::string(name) + "'";
-  return "'" + std::string(name.substr(0, kMaxNameInError)) + "...'";
+  const bool cut = name.size() > kMaxNameInError;
+  std::string out;
+  out.reserve(kMaxNameInError + 5);
+  out.append(1, '\'').append(name.substr(0, kMaxNameInError)).append(cut ? "...'" : "'");
+  return out;
 }
 
 // The AMF values of a message body. Types 15 and 17 (AMF3 data and command) start with a

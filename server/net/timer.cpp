@@ -24,4 +24,6 @@ void Timer::start(uint64_t timeout_ms, uint64_t repeat_ms, std::function<void()>
 
 void Timer::stop() { uv_timer_stop(handle_); }
 
+void Timer::again() { uv_timer_again(handle_); }
+
 }  // namespace liverelay

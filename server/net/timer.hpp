@@ -18,6 +18,8 @@ class Timer {
   // Calls `callback` after `timeout_ms`, then every `repeat_ms` (0: once).
   void start(uint64_t timeout_ms, uint64_t repeat_ms, std::function<void()> callback);
   void stop();
+  // Restarts the countdown of a repeating timer (cheap: for "reset on every read").
+  void again();
 
  private:
   uv_timer_t* handle_;

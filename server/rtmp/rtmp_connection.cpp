@@ -16,7 +16,7 @@ rtmp::ServerSessionOptions session_options() {
 
 }  // namespace
 
-RtmpConnection::RtmpConnection(uint64_t id, std::unique_ptr<TcpConnection> socket,
+RtmpConnection::RtmpConnection(uv_loop_t* loop, uint64_t id, std::unique_ptr<TcpConnection> socket,
                                StreamRegistry& registry, const PublishAuth& auth,
                                FinishedCallback on_finished)
     : id_(id),
@@ -24,7 +24,8 @@ RtmpConnection::RtmpConnection(uint64_t id, std::unique_ptr<TcpConnection> socke
       registry_(registry),
       auth_(auth),
       on_finished_(std::move(on_finished)),
-      session_(session_options()) {}
+      session_(session_options()),
+      idle_timer_(loop) {}
 
 RtmpConnection::~RtmpConnection() { end_publish(); }
 
@@ -32,9 +33,11 @@ void RtmpConnection::start() {
   logger("rtmp")->debug("connection {} from {}", id_, socket_->peer_address());
   socket_->start([this](std::span<const uint8_t> bytes) { on_data(bytes); },
                  [this](std::string_view reason) { finish(reason); });
+  idle_timer_.start(kIdleTimeoutMs, kIdleTimeoutMs, [this] { close("idle for 30 s"); });
 }
 
 void RtmpConnection::on_data(std::span<const uint8_t> bytes) {
+  idle_timer_.again();
   auto fed = session_.feed(bytes);
   drain_events();
   if (finished_) return;  // a refused publish already ended the connection
@@ -118,6 +121,7 @@ void RtmpConnection::flush() {
 }
 
 void RtmpConnection::close(std::string_view reason) {
+  idle_timer_.stop();
   socket_->close();
   finish(reason);
 }
@@ -125,6 +129,7 @@ void RtmpConnection::close(std::string_view reason) {
 void RtmpConnection::finish(std::string_view reason) {
   if (finished_) return;
   finished_ = true;
+  idle_timer_.stop();
   logger("rtmp")->debug("connection {} from {} ended: {}", id_, socket_->peer_address(), reason);
   end_publish();
   on_finished_(*this);  // the owner destroys us later, outside this call stack

@@ -8,6 +8,7 @@
 
 #include "protocol/rtmp/server_session.hpp"
 #include "server/net/tcp_connection.hpp"
+#include "server/net/timer.hpp"
 #include "server/stream/publish_auth.hpp"
 #include "server/stream/stream_registry.hpp"
 
@@ -19,8 +20,12 @@ class RtmpConnection {
   // fresh call stack: callers up the stack may still touch it.
   using FinishedCallback = std::function<void(RtmpConnection&)>;
 
-  RtmpConnection(uint64_t id, std::unique_ptr<TcpConnection> socket, StreamRegistry& registry,
-                 const PublishAuth& auth, FinishedCallback on_finished);
+  // A peer that sends nothing for this long is dropped: a stalled encoder or a socket that
+  // never finished its handshake must not hold a stream name or a file descriptor forever.
+  static constexpr uint64_t kIdleTimeoutMs = 30'000;
+
+  RtmpConnection(uv_loop_t* loop, uint64_t id, std::unique_ptr<TcpConnection> socket,
+                 StreamRegistry& registry, const PublishAuth& auth, FinishedCallback on_finished);
   ~RtmpConnection();
 
   void start();
@@ -46,6 +51,7 @@ class RtmpConnection {
   const PublishAuth& auth_;
   FinishedCallback on_finished_;
   rtmp::ServerSession session_;
+  Timer idle_timer_;
   std::string flash_ver_;
   Stream* stream_ = nullptr;  // while publishing
   bool finished_ = false;

@@ -28,7 +28,7 @@ void RtmpServer::stop() {
 void RtmpServer::on_accept(uv_tcp_t* handle) {
   const uint64_t id = next_id_++;
   auto connection = std::make_unique<RtmpConnection>(
-      id, std::make_unique<TcpConnection>(handle), registry_, auth_,
+      loop_, id, std::make_unique<TcpConnection>(handle), registry_, auth_,
       [this](RtmpConnection& finished) { on_finished(finished); });
   RtmpConnection& started = *connection;
   connections_.emplace(id, std::move(connection));
