@@ -22,14 +22,28 @@ void close_signal(uv_signal_t*& handle) {
   handle = nullptr;
 }
 
+StreamOptions stream_options(const Config& config) {
+  StreamOptions options;
+  options.hls.format = config.hls.format == "fmp4" ? hls::SegmentFormat::fmp4 : hls::SegmentFormat::ts;
+  options.hls.segment_s = config.hls.segment_s;
+  options.hls.window = static_cast<size_t>(config.hls.window);
+  options.reconnect_grace_ms = static_cast<int64_t>(config.reconnect_grace_s * 1000.0);
+  return options;
+}
+
 }  // namespace
 
 App::App(Config config)
-    : config_(std::move(config)), auth_(config_.streams), registry_(auth_.configured_names()) {
+    : config_(std::move(config)),
+      auth_(config_.streams),
+      registry_(stream_options(config_), auth_.configured_names()),
+      hls_sessions_(static_cast<int64_t>(config_.hls.segment_s * 3000.0) + 10'000),
+      hls_routes_(registry_, hls_sessions_) {
   uv_loop_init(&loop_);
 }
 
 App::~App() {
+  housekeeping_.reset();
   rtmp_.reset();
   http_.reset();
   uv_run(&loop_, UV_RUN_DEFAULT);  // let close callbacks free their handles
@@ -49,14 +63,21 @@ Result<void> App::start() {
     return ConnectionCounts{rtmp_ ? rtmp_->connection_count() : 0, http_ ? http_->connection_count() : 0, 0};
   });
 
+  housekeeping_ = std::make_unique<Timer>(&loop_);
+  housekeeping_->start(1000, 1000, [this] {
+    registry_.tick(Stream::now_ms());
+    hls_sessions_.expire(Stream::now_ms());
+  });
+
   auto on_signal = [](uv_signal_t* handle, int signum) {
     logger("server")->info("signal {}: shutting down", signum);
     static_cast<App*>(handle->data)->stop();
   };
   sigint_ = watch_signal(&loop_, SIGINT, this, on_signal);
   sigterm_ = watch_signal(&loop_, SIGTERM, this, on_signal);
-  logger("server")->info("liverelay {} up ({} mode, data in {})", LIVERELAY_VERSION,
-                         auth_.keyed() ? "keyed" : "open", config_.data_dir);
+  logger("server")->info("liverelay {} up ({} mode, HLS {} {} s x {}, data in {})", LIVERELAY_VERSION,
+                         auth_.keyed() ? "keyed" : "open", config_.hls.format, config_.hls.segment_s,
+                         config_.hls.window, config_.data_dir);
   return {};
 }
 
@@ -77,12 +98,14 @@ void App::stop() {
   stopping_ = true;
   close_signal(sigint_);
   close_signal(sigterm_);
+  housekeeping_.reset();
   if (rtmp_) rtmp_->stop();
   if (http_) http_->stop();
 }
 
 HttpResponse App::route(const HttpRequest& request) {
   if (auto response = stats_->route(request)) return std::move(*response);
+  if (auto response = hls_routes_.route(request)) return std::move(*response);
   return HttpResponse::not_found();
 }
 

@@ -8,7 +8,10 @@
 #include "protocol/core/error.hpp"
 #include "server/api/stats_api.hpp"
 #include "server/config/config.hpp"
+#include "server/hls/hls_routes.hpp"
+#include "server/hls/hls_sessions.hpp"
 #include "server/http/http_server.hpp"
+#include "server/net/timer.hpp"
 #include "server/rtmp/rtmp_server.hpp"
 #include "server/stream/publish_auth.hpp"
 #include "server/stream/stream_registry.hpp"
@@ -32,6 +35,9 @@ class App {
   uv_loop_t loop_{};
   PublishAuth auth_;
   StreamRegistry registry_;
+  HlsSessions hls_sessions_;
+  HlsRoutes hls_routes_;
+  std::unique_ptr<Timer> housekeeping_;
   std::unique_ptr<RtmpServer> rtmp_;
   std::unique_ptr<HttpServer> http_;
   std::unique_ptr<StatsApi> stats_;

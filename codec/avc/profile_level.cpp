@@ -45,7 +45,7 @@ std::string level_name(uint8_t profile_idc, uint8_t constraint_flags, uint8_t le
   }
   if (level_idc == 0) return "";
   std::string name = std::to_string(level_idc / 10);
-  if (level_idc % 10 != 0) name += "." + std::to_string(level_idc % 10);
+  if (level_idc % 10 != 0) name.append(1, '.').append(std::to_string(level_idc % 10));
   return name;
 }
 

@@ -28,7 +28,7 @@ std::string level_name(uint8_t level_idc) {
   if (level_idc == 0) return "";
   std::string name = std::to_string(level_idc / 30);
   const int minor = (level_idc % 30) / 3;
-  if (minor != 0) name += "." + std::to_string(minor);
+  if (minor != 0) name.append(1, '.').append(std::to_string(minor));
   return name;
 }
 

@@ -15,7 +15,9 @@
 namespace liverelay::rtmp {
 
 struct ChunkReaderLimits {
-  uint32_t max_message_size = 16 * 1024 * 1024;  // a message declaring more is an error
+  // A message declaring more is an error. The 24-bit length field allows 16 MiB; 8 MiB holds
+  // any keyframe a live encoder sends (a 4K intra frame at 50 Mb/s is about 2 MB).
+  uint32_t max_message_size = 8 * 1024 * 1024;
   size_t max_chunk_streams = 64;                 // distinct chunk stream ids with state
   size_t max_queued_messages = 1024;             // completed but not yet taken by next()
 };

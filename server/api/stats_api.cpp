@@ -50,6 +50,7 @@ nlohmann::json StatsApi::stream_json(const Stream& stream) {
                    {"frames", ingest.frames()},
                    {"keyframes", ingest.keyframes()},
                    {"keyframe_interval_s", interval ? nlohmann::json(*interval) : nlohmann::json(nullptr)}};
+  if (const HlsPackager* hls = stream.hls()) out["hls"] = {{"segments", hls->segments_produced()}};
   return out;
 }
 

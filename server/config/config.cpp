@@ -24,6 +24,19 @@ Result<std::optional<std::string>> string_at(const std::string& path, const toml
   return std::optional<std::string>{**node->as_string()};
 }
 
+// Reads an optional number (integer or float) within [min, max].
+Result<std::optional<double>> number_at(const std::string& path, const toml::table& table, std::string_view section,
+                                        std::string_view key, double min, double max) {
+  const toml::node* node = table.get(key);
+  if (node == nullptr) return std::optional<double>{};
+  auto value = node->value<double>();
+  if (!value || *value < min || *value > max) {
+    return fail(Errc::malformed, fmt::format("{}: {}.{} must be a number from {} to {}", where(path, *node), section,
+                                             key, min, max));
+  }
+  return value;
+}
+
 Result<void> read_endpoint(const std::string& path, const toml::table& server, std::string_view key,
                            Endpoint& out) {
   auto text = string_at(path, server, "server", key);
@@ -47,6 +60,27 @@ Result<void> read_server(const std::string& path, const toml::table& server, Con
   auto log_level = string_at(path, server, "server", "log_level");
   if (!log_level) return tl::unexpected(log_level.error());
   if (*log_level) config.log_level = **log_level;
+  auto grace = number_at(path, server, "server", "reconnect_grace_s", 0, 3600);
+  if (!grace) return tl::unexpected(grace.error());
+  if (*grace) config.reconnect_grace_s = **grace;
+  return {};
+}
+
+Result<void> read_hls(const std::string& path, const toml::table& hls, Config& config) {
+  auto format = string_at(path, hls, "hls", "format");
+  if (!format) return tl::unexpected(format.error());
+  if (*format) {
+    if (**format != "ts" && **format != "fmp4") {
+      return fail(Errc::malformed, fmt::format("{}: hls.format must be \"ts\" or \"fmp4\"", where(path, *hls.get("format"))));
+    }
+    config.hls.format = **format;
+  }
+  auto segment = number_at(path, hls, "hls", "segment_s", 0.1, 60);
+  if (!segment) return tl::unexpected(segment.error());
+  if (*segment) config.hls.segment_s = **segment;
+  auto window = number_at(path, hls, "hls", "window", 2, 1000);
+  if (!window) return tl::unexpected(window.error());
+  if (*window) config.hls.window = static_cast<int64_t>(**window);
   return {};
 }
 
@@ -86,6 +120,10 @@ Result<Config> load_config_file(const std::string& path, Config config) {
   if (const toml::node* server = root.get("server")) {
     if (!server->is_table()) return fail(Errc::malformed, fmt::format("{}: [server] must be a table", where(path, *server)));
     if (auto r = read_server(path, *server->as_table(), config); !r) return tl::unexpected(r.error());
+  }
+  if (const toml::node* hls = root.get("hls")) {
+    if (!hls->is_table()) return fail(Errc::malformed, fmt::format("{}: [hls] must be a table", where(path, *hls)));
+    if (auto r = read_hls(path, *hls->as_table(), config); !r) return tl::unexpected(r.error());
   }
   if (const toml::node* streams = root.get("streams")) {
     if (auto r = read_streams(path, *streams, config); !r) return tl::unexpected(r.error());

@@ -16,11 +16,21 @@ struct StreamKeyConfig {
   std::string key;
 };
 
+struct HlsConfig {
+  std::string format = "ts";  // "ts" or "fmp4"
+  double segment_s = 2.0;     // target segment duration; cuts land on the next keyframe after it
+  int64_t window = 6;         // segments in the live playlist
+};
+
 struct Config {
   Endpoint rtmp{"0.0.0.0", 1935};
   Endpoint http{"0.0.0.0", 8080};
   std::string data_dir = "./data";
   std::string log_level = "info";
+  // A publisher that reconnects to the same name within this many seconds continues the same
+  // broadcast (HLS: EXT-X-DISCONTINUITY, the media sequence goes on); after it, the broadcast ends.
+  double reconnect_grace_s = 10.0;
+  HlsConfig hls;
   std::vector<StreamKeyConfig> streams;  // empty: open mode
 };
 

@@ -13,17 +13,19 @@
 namespace liverelay {
 namespace {
 
+constexpr size_t kWriteChunk = 64 * 1024;
+
 // What a connection is in the middle of sending. Lives in lws's per-session memory as a
 // pointer (lws zeroes that memory and knows nothing of C++ objects).
 struct PendingBody {
-  std::string bytes;  // LWS_PRE bytes of headroom, then the body
+  HttpResponse response;  // owns the body, or shares it with a store
   size_t sent = 0;
+  // lws_write needs LWS_PRE writable bytes before what it sends: each chunk is copied here.
+  std::vector<uint8_t> scratch = std::vector<uint8_t>(LWS_PRE + kWriteChunk);
 };
 struct HttpSession {
   PendingBody* pending;
 };
-
-constexpr size_t kWriteChunk = 64 * 1024;
 
 HttpServer* owner_of(lws* wsi) {
   return static_cast<HttpServer*>(lws_context_user(lws_get_context(wsi)));
@@ -58,6 +60,21 @@ std::string query_of(lws* wsi) {
   return query;
 }
 
+std::string peer_of(lws* wsi) {
+  char address[64] = {};
+  lws_get_peer_simple(wsi, address, sizeof(address));
+  return address;
+}
+
+std::string header_of(lws* wsi, lws_token_indexes token) {
+  const int length = lws_hdr_total_length(wsi, token);
+  if (length <= 0 || length > 1024) return {};
+  std::string value(static_cast<size_t>(length) + 1, '\0');
+  const int copied = lws_hdr_copy(wsi, value.data(), length + 1, token);
+  value.resize(copied > 0 ? static_cast<size_t>(copied) : 0);
+  return value;
+}
+
 void release(HttpSession* session) {
   if (session == nullptr) return;
   delete session->pending;
@@ -73,7 +90,7 @@ int begin_response(lws* wsi, HttpSession* session, const HttpRequest& request, H
   uint8_t* end = buffer + sizeof(buffer) - 1;
   const bool head = request.method == "HEAD";
   if (lws_add_http_common_headers(wsi, static_cast<unsigned>(response.status), response.content_type.c_str(),
-                                  response.body.size(), &p, end)) {
+                                  response.bytes().size(), &p, end)) {
     return 1;
   }
   for (const auto& [name, value] : response.headers) {
@@ -85,10 +102,10 @@ int begin_response(lws* wsi, HttpSession* session, const HttpRequest& request, H
     }
   }
   if (lws_finalize_write_http_header(wsi, start, &p, end)) return 1;
-  if (head || response.body.empty()) {
+  if (head || response.bytes().empty()) {
     return lws_http_transaction_completed(wsi) ? -1 : 0;
   }
-  session->pending = new PendingBody{std::string(LWS_PRE, '\0') + response.body, 0};
+  session->pending = new PendingBody{std::move(response)};
   lws_callback_on_writable(wsi);
   return 0;
 }
@@ -96,11 +113,11 @@ int begin_response(lws* wsi, HttpSession* session, const HttpRequest& request, H
 int continue_response(lws* wsi, HttpSession* session) {
   PendingBody* pending = session->pending;
   if (pending == nullptr) return 0;
-  const size_t body_size = pending->bytes.size() - LWS_PRE;
-  const size_t n = std::min(kWriteChunk, body_size - pending->sent);
-  const bool last = pending->sent + n == body_size;
-  // lws_write may scribble on the LWS_PRE bytes before `at`: headroom or bytes already sent.
-  auto* at = reinterpret_cast<uint8_t*>(pending->bytes.data()) + LWS_PRE + pending->sent;
+  const auto body = pending->response.bytes();
+  const size_t n = std::min(kWriteChunk, body.size() - pending->sent);
+  const bool last = pending->sent + n == body.size();
+  uint8_t* at = pending->scratch.data() + LWS_PRE;
+  std::memcpy(at, body.data() + pending->sent, n);
   if (lws_write(wsi, at, n, last ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP) != static_cast<int>(n)) return -1;
   pending->sent += n;
   if (!last) {
@@ -126,6 +143,8 @@ int http_callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, s
       request.method = method_of(wsi);
       request.path.assign(static_cast<const char*>(in), len);
       request.query = query_of(wsi);
+      request.peer = peer_of(wsi);
+      request.user_agent = header_of(wsi, WSI_TOKEN_HTTP_USER_AGENT);
       release(session);
       HttpResponse response = owner_of(wsi)->handle(request);
       logger("http")->debug("{} {} -> {}", request.method, request.path, response.status);

@@ -1,6 +1,8 @@
 // Stream: broadcast lifecycle, demuxing of the publisher's tags and the ingest figures.
 #include "server/stream/stream.hpp"
 
+#include <fmt/format.h>
+
 #include "server/logging.hpp"
 
 namespace liverelay {
@@ -10,7 +12,16 @@ int64_t Stream::now_ms() {
   return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
 }
 
+int64_t Stream::wall_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
 void Stream::begin_broadcast(PublisherInfo publisher) {
+  // A reconnect within the grace continues the broadcast's HLS behind a discontinuity.
+  if (!hls_ || hls_->ended()) {
+    hls_ = std::make_unique<HlsPackager>(name_, fmt::format("b{:x}", wall_ms()), options_.hls);
+  }
   publisher_ = std::move(publisher);
   started_ = std::chrono::steady_clock::now();
   demuxer_ = flv::MediaDemuxer{};
@@ -19,7 +30,19 @@ void Stream::begin_broadcast(PublisherInfo publisher) {
   metadata_fps_.reset();
 }
 
-void Stream::end_broadcast() { publisher_.reset(); }
+void Stream::end_broadcast() {
+  publisher_.reset();
+  gone_at_ms_ = now_ms();
+  if (hls_) hls_->on_publisher_gone();
+}
+
+void Stream::tick(int64_t now) {
+  if (publisher_ || !hls_) return;
+  if (!hls_->ended() && now - gone_at_ms_ >= options_.reconnect_grace_ms) hls_->end();
+  if (hls_->ended() && now - gone_at_ms_ >= options_.reconnect_grace_ms + options_.ended_playlist_kept_ms) {
+    hls_.reset();
+  }
+}
 
 double Stream::uptime_s() const {
   if (!publisher_) return 0;
@@ -54,7 +77,13 @@ Result<void> Stream::on_demuxed(Result<flv::DemuxOutput> output, size_t bytes) {
     logger("stream")->info("{}: audio {} {} Hz {} ch", name_, media::codec_name(a.codec), a.sample_rate,
                            a.channels);
   }
-  if (output->packet) stats_.on_packet(*output->packet);
+  if ((output->video_config || output->audio_config) && hls_) {
+    hls_->on_config(demuxer_.video_config(), demuxer_.audio_config());
+  }
+  if (output->packet) {
+    stats_.on_packet(*output->packet);
+    if (hls_) hls_->on_packet(*output->packet, wall_ms());
+  }
   return {};
 }
 

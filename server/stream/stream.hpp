@@ -10,6 +10,7 @@
 #include "codec/media_packet.hpp"
 #include "protocol/core/error.hpp"
 #include "protocol/rtmp/amf0.hpp"
+#include "server/hls/hls_packager.hpp"
 #include "server/stream/ingest_stats.hpp"
 
 namespace liverelay {
@@ -20,13 +21,23 @@ struct PublisherInfo {
   std::string flash_ver;  // from connect, the fallback encoder name
 };
 
+struct StreamOptions {
+  HlsOptions hls;
+  int64_t reconnect_grace_ms = 10'000;
+  int64_t ended_playlist_kept_ms = 60'000;  // an ended HLS playlist stays (with ENDLIST) this long
+};
+
 // A stream outlives its broadcasts: it is offline between them and keeps its name.
 class Stream {
  public:
-  explicit Stream(std::string name) : name_(std::move(name)) {}
+  Stream(std::string name, StreamOptions options) : name_(std::move(name)), options_(options) {}
 
   void begin_broadcast(PublisherInfo publisher);
+  // The publisher left. Within the reconnect grace a new publisher continues the broadcast.
   void end_broadcast();
+  // Housekeeping (about once a second): ends the broadcast once the grace has passed and
+  // forgets its HLS once the ended playlist has been kept long enough.
+  void tick(int64_t now_ms);
 
   Result<void> on_video(uint32_t timestamp, media::SharedBuffer tag);
   Result<void> on_audio(uint32_t timestamp, media::SharedBuffer tag);
@@ -43,16 +54,22 @@ class Stream {
   [[nodiscard]] const std::optional<media::VideoConfig>& video() const { return demuxer_.video_config(); }
   [[nodiscard]] const std::optional<media::AudioConfig>& audio() const { return demuxer_.audio_config(); }
   [[nodiscard]] const IngestStats& ingest() const { return stats_; }
+  // The live (or just ended) HLS of the stream; nullptr when there is none.
+  [[nodiscard]] const HlsPackager* hls() const { return hls_.get(); }
   // Declared frame rate from onMetaData ("framerate"), when the encoder sent one.
   [[nodiscard]] std::optional<double> metadata_fps() const { return metadata_fps_; }
 
-  static int64_t now_ms();
+  static int64_t now_ms();   // steady clock
+  static int64_t wall_ms();  // ms since the epoch
 
  private:
   Result<void> on_demuxed(Result<flv::DemuxOutput> output, size_t bytes);
 
   std::string name_;
+  StreamOptions options_;
   std::optional<PublisherInfo> publisher_;
+  std::unique_ptr<HlsPackager> hls_;
+  int64_t gone_at_ms_ = 0;   // when the last publisher left (steady clock)
   std::chrono::steady_clock::time_point started_{};
   flv::MediaDemuxer demuxer_;
   IngestStats stats_;

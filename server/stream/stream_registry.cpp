@@ -5,13 +5,14 @@
 
 namespace liverelay {
 
-StreamRegistry::StreamRegistry(const std::vector<std::string>& configured_names) {
-  for (const auto& name : configured_names) streams_.emplace(name, std::make_unique<Stream>(name));
+StreamRegistry::StreamRegistry(StreamOptions options, const std::vector<std::string>& configured_names)
+    : options_(options) {
+  for (const auto& name : configured_names) streams_.emplace(name, std::make_unique<Stream>(name, options_));
 }
 
 Stream* StreamRegistry::begin_broadcast(const std::string& name, PublisherInfo publisher) {
   auto [it, inserted] = streams_.try_emplace(name, nullptr);
-  if (inserted) it->second = std::make_unique<Stream>(name);
+  if (inserted) it->second = std::make_unique<Stream>(name, options_);
   Stream& stream = *it->second;
   if (stream.live()) return nullptr;
   logger("stream")->info("{}: live, publisher {} (connection {})", name, publisher.address,
@@ -36,6 +37,10 @@ std::vector<const Stream*> StreamRegistry::all() const {
   std::vector<const Stream*> out;
   for (const auto& [name, stream] : streams_) out.push_back(stream.get());
   return out;
+}
+
+void StreamRegistry::tick(int64_t now_ms) {
+  for (auto& [name, stream] : streams_) stream->tick(now_ms);
 }
 
 size_t StreamRegistry::live_count() const {

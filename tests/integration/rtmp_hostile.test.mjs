@@ -32,9 +32,10 @@ test('an HTTP request on the RTMP port is closed', async () => {
   await sendAndAwaitClose(relay.rtmpPort, Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'.padEnd(1600, ' ')));
 });
 
-test('a chunk declaring a 32 MiB message is closed instead of allocated', async () => {
-  // Type-0 header on chunk stream 3: timestamp 0, length 0x2000000, type 20, stream 0.
-  const header = Buffer.from([0x03, 0, 0, 0, 0x02, 0x00, 0x00, 0x00, 0x14, 0, 0, 0, 0]);
+test('a chunk declaring a 16 MiB message is closed instead of allocated', async () => {
+  // Type-0 header on chunk stream 3: timestamp 0, length 0xFFFFFF (over the 8 MiB limit),
+  // type 20, stream 0.
+  const header = Buffer.from([0x03, 0, 0, 0, 0xff, 0xff, 0xff, 0x14, 0, 0, 0, 0]);
   const chunk = Buffer.alloc(128, 0x02);
   await sendAndAwaitClose(relay.rtmpPort, Buffer.concat([handshake(), header, chunk]));
   assert.match(relay.output, /over limit/);

@@ -1,0 +1,100 @@
+// libavformat wrapper that turns one broadcast's MediaPackets into HLS segments in memory.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "codec/hls/audio_timeline.hpp"
+#include "codec/hls/avio_memory_sink.hpp"
+#include "codec/hls/segment_format.hpp"
+#include "codec/media_packet.hpp"
+#include "protocol/core/error.hpp"
+
+extern "C" {
+struct AVFormatContext;
+struct AVPacket;
+}
+
+namespace liverelay::hls {
+
+// One muxer context lives for the whole broadcast (TS continuity counters and MP4 sequence
+// numbers and decode times run on across segments); the caller decides where segments end.
+//
+//   auto muxer = SegmentMuxer::create(SegmentFormat::fmp4, video_config, audio_config);
+//   for each packet: if it starts a new segment (a keyframe, when there is video), take
+//   (*muxer)->finish_segment(packet) first; then (*muxer)->write(packet). At the end of the
+//   broadcast, (*muxer)->finish_segment() gives the last one.
+//
+// TS: each segment starts with PAT/PMT and plays on its own; H.264/HEVC go out as Annex B
+// with the parameter sets before each IDR, AAC with ADTS headers. fMP4: init_segment()
+// (ftyp+moov with avcC/hvcC and esds) then moof+mdat segments. Both keep the input's
+// timestamps (ms to 90 kHz, or to the audio sample rate in MP4).
+//
+// Packets of a track the muxer was not created with are skipped: a stream that gains a track
+// (or changes a sequence header) needs a new muxer and a discontinuity in the playlist.
+class SegmentMuxer {
+ public:
+  // At least one config; H.264 or HEVC video, AAC or MP3 audio. A malformed record is an error.
+  static Result<std::unique_ptr<SegmentMuxer>> create(SegmentFormat format,
+                                                      const std::optional<media::VideoConfig>& video,
+                                                      const std::optional<media::AudioConfig>& audio);
+  ~SegmentMuxer();
+  SegmentMuxer(const SegmentMuxer&) = delete;
+  SegmentMuxer& operator=(const SegmentMuxer&) = delete;
+
+  // Adds one access unit to the current segment. pts below dts is raised to dts, and a dts
+  // that does not advance is nudged one tick past the previous one (the muxers refuse both).
+  // The last video frame is held back until the next one gives its exact duration.
+  Result<void> write(const media::MediaPacket& packet);
+
+  // Ends the current segment and returns its bytes (empty when nothing was written since the
+  // last cut). TS: a whole .ts, multiple of 188 bytes. fMP4: one moof+mdat for all tracks.
+  // `next` is the packet about to start the next segment: its dts gives the held-back frame
+  // of its track its exact duration, which fMP4 needs (the next fragment's decode time is the
+  // sum of the durations before it). Without it (end of broadcast) the duration is guessed.
+  Result<std::vector<uint8_t>> finish_segment(const media::MediaPacket& next);
+  Result<std::vector<uint8_t>> finish_segment();
+
+  // fMP4: ftyp+moov, known once the first segment is finished (the moov is delayed until
+  // the first timestamps are known, so its edit lists keep audio and video in sync). TS: empty.
+  [[nodiscard]] const std::vector<uint8_t>& init_segment() const { return init_; }
+
+  [[nodiscard]] SegmentFormat format() const { return format_; }
+
+ private:
+  struct Track {
+    int index = -1;  // stream index in the format context; -1: the muxer has no such track
+    media::Codec codec = media::Codec::unknown;
+    bool started = false;
+    int64_t last_dts = 0;  // in the stream time base
+    int64_t end = 0;       // last dts + its duration: where the MP4 muxer thinks the next starts
+    bool after_cut = false;
+    std::optional<AudioTimeline> clock;  // audio: frames counted in samples
+    AVPacket* held = nullptr;            // video: the last frame, waiting for its duration
+  };
+
+  explicit SegmentMuxer(SegmentFormat format) : format_(format) {}
+  Result<void> open(const std::optional<media::VideoConfig>& video,
+                    const std::optional<media::AudioConfig>& audio);
+  Result<void> add_tracks(const std::optional<media::VideoConfig>& video,
+                          const std::optional<media::AudioConfig>& audio);
+  Result<void> write_header();
+  void stamp(Track& track, const media::MediaPacket& packet);
+  Result<void> write_held(Track& track, const media::MediaPacket* next);
+  Result<void> write_out(AVPacket* packet);
+  Result<std::vector<uint8_t>> cut(const media::MediaPacket* next);
+  Result<void> flush();
+
+  SegmentFormat format_;
+  std::unique_ptr<AvioMemorySink> sink_;
+  AVFormatContext* oc_ = nullptr;
+  AVPacket* packet_ = nullptr;
+  Track video_;
+  Track audio_;
+  bool segment_open_ = false;  // packets were written since the last cut
+  std::vector<uint8_t> init_;
+};
+
+}  // namespace liverelay::hls

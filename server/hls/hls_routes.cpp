@@ -1,0 +1,63 @@
+// HlsRoutes: playlists with short caching, segments with immutable caching, CORS for players
+// on other origins, 404 for a stream with no HLS.
+#include "server/hls/hls_routes.hpp"
+
+namespace liverelay {
+namespace {
+
+constexpr std::string_view kLivePrefix = "/live/";
+constexpr std::string_view kPlaylist = "index.m3u8";
+
+HttpResponse hls_response(std::string content_type, std::string_view cache_control) {
+  HttpResponse response;
+  response.content_type = std::move(content_type);
+  response.headers.emplace_back("Cache-Control", std::string(cache_control));
+  response.headers.emplace_back("Access-Control-Allow-Origin", "*");
+  return response;
+}
+
+HttpResponse not_found() {
+  HttpResponse response = hls_response("text/plain", "no-cache");
+  response.status = 404;
+  response.body = "stream not live\n";
+  return response;
+}
+
+}  // namespace
+
+std::optional<HttpResponse> HlsRoutes::route(const HttpRequest& request) {
+  if (request.path.rfind(kLivePrefix, 0) != 0) return std::nullopt;
+  const std::string_view rest = std::string_view(request.path).substr(kLivePrefix.size());
+  const auto slash = rest.find('/');
+  if (slash == std::string_view::npos) return std::nullopt;
+  const std::string name(rest.substr(0, slash));
+  const std::string_view file = rest.substr(slash + 1);
+  if (file.empty() || file.find('/') != std::string_view::npos) return std::nullopt;
+  if (request.method == "OPTIONS") {
+    HttpResponse preflight = hls_response("text/plain", "max-age=86400");
+    preflight.status = 204;
+    preflight.headers.emplace_back("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
+    return preflight;
+  }
+  const Stream* stream = registry_.find(name);
+  const HlsPackager* hls = stream ? stream->hls() : nullptr;
+  if (hls == nullptr) return not_found();
+
+  if (file == kPlaylist) {
+    auto playlist = hls->playlist();
+    if (!playlist) return not_found();
+    sessions_.on_playlist_request(name, request.peer, request.user_agent, Stream::now_ms());
+    // Short: a live playlist changes every segment; a cache may still absorb a burst of players.
+    HttpResponse response = hls_response("application/vnd.apple.mpegurl", "max-age=1");
+    response.body = *playlist;
+    return response;
+  }
+  auto segment = hls->find(file);
+  if (!segment) return not_found();
+  // Segment URIs carry the broadcast's tag and are never reused: they never change.
+  HttpResponse response = hls_response(segment->content_type, "public, max-age=86400, immutable");
+  response.shared_body = segment->bytes;
+  return response;
+}
+
+}  // namespace liverelay
