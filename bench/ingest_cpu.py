@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Ingest CPU benchmark: CPU time per RTMP publisher for liverelay and for nginx-rtmp (the
-anchor), side by side in one run. N ffmpeg publishers send a 2.5 Mb/s H.264 + AAC file in copy
+"""Ingest + HLS CPU benchmark: CPU time per RTMP publisher for liverelay (which always packages
+HLS) and for nginx-rtmp (the anchor: live only, and with `hls on`), side by side in one run. N ffmpeg publishers send a 2.5 Mb/s H.264 + AAC file in copy
 mode (`ffmpeg -re -stream_loop -1 -i file.flv -c copy -f flv rtmp://...`); the server's
 user+system CPU time is read from /proc over a fixed window once every stream is flowing.
 
@@ -62,8 +62,11 @@ def cpu_seconds(pids):
 def wait_for(probe, timeout, what):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if probe():
-            return
+        try:
+            if probe():
+                return
+        except OSError:
+            pass  # not listening yet
         time.sleep(0.2)
     raise RuntimeError(f"timed out waiting for {what}")
 
@@ -90,25 +93,43 @@ class LiveRelay:
         streams = self._get("/api/v1/streams") or []
         return sum(1 for s in streams if s.get("live") and s.get("ingest", {}).get("frames", 0) > 0)
 
+    def listing_delays_ms(self):
+        """Worst p50 and worst p99 over the streams of the delay from the read of a segment's
+        closing keyframe to the playlist listing the segment (the server's own measurement)."""
+        p50, p99 = [], []
+        for s in self._get("/api/v1/streams") or []:
+            delay = s.get("hls", {}).get("listing_delay_ms", {})
+            if delay.get("p50") is not None:
+                p50.append(delay["p50"])
+                p99.append(delay["p99"])
+        return (max(p50), max(p99)) if p50 else (None, None)
+
     def stop(self):
         self.process.send_signal(signal.SIGTERM)
         self.process.wait(timeout=10)
 
 
 class NginxRtmp:
-    name = "nginx-rtmp"
+    def __init__(self, hls):
+        self.hls = hls
+        self.name = "nginx-rtmp" + (" + hls" if hls else "")
 
     def start(self, workdir):
         self.rtmp_port = free_port()
         prefix = os.path.join(workdir, "nginx")
         os.makedirs(os.path.join(prefix, "logs"), exist_ok=True)
+        # nginx's workers run as nobody when started by root: they must reach and write hls/.
+        os.chmod(workdir, 0o755)
+        os.makedirs(os.path.join(prefix, "hls"), exist_ok=True)
+        os.chmod(os.path.join(prefix, "hls"), 0o777)
         conf = os.path.join(prefix, "nginx.conf")
+        hls = f"hls on; hls_path {prefix}/hls; hls_fragment 2s; hls_playlist_length 12s;" if self.hls else ""
         with open(conf, "w") as f:
             f.write(f"""load_module /usr/lib/nginx/modules/ngx_rtmp_module.so;
 daemon off; master_process on; worker_processes 1; pid {prefix}/nginx.pid;
 error_log {prefix}/logs/error.log warn;
 events {{ worker_connections 1024; }}
-rtmp {{ server {{ listen 127.0.0.1:{self.rtmp_port}; application live {{ live on; }} }} }}
+rtmp {{ server {{ listen 127.0.0.1:{self.rtmp_port}; application live {{ live on; {hls} }} }} }}
 """)
         self.process = subprocess.Popen(["nginx", "-c", conf, "-p", prefix + "/"])
         wait_for(lambda: self._workers(), 10, "nginx worker")
@@ -152,7 +173,8 @@ def measure(server, publishers, seconds, media):
         before, started = cpu_seconds(pids), time.monotonic()
         time.sleep(seconds)
         used, elapsed = cpu_seconds(pids) - before, time.monotonic() - started
-        return 100.0 * used / elapsed  # percent of one core
+        extra = server.listing_delays_ms() if hasattr(server, "listing_delays_ms") else None
+        return 100.0 * used / elapsed, extra  # percent of one core
     finally:
         for c in children:
             c.terminate()
@@ -174,12 +196,16 @@ def main():
         sys.exit("build the release binary first: scripts/build release")
     media = sample_file()
     print(f"ingest CPU, {args.seconds:.0f} s window, 2.5 Mb/s 720p30 H.264 + AAC in copy mode, {os.cpu_count()} cores")
-    print("| publishers | liverelay CPU (% of a core) | per stream | nginx-rtmp CPU | per stream |")
+    print("CPU in % of one core (per stream in brackets); listing delay = keyframe read -> playlist, worst stream")
+    print("| publishers | liverelay ingest + HLS | nginx-rtmp live | nginx-rtmp live + HLS | listing delay p50 / p99 (ms) |")
     print("| ---: | ---: | ---: | ---: | ---: |")
     for n in [int(x) for x in args.publishers.split(",")]:
-        ours = measure(LiveRelay(), n, args.seconds, media)
-        anchor = measure(NginxRtmp(), n, args.seconds, media)
-        print(f"| {n} | {ours:.2f} | {ours / n:.3f} | {anchor:.2f} | {anchor / n:.3f} |", flush=True)
+        ours, (p50, p99) = measure(LiveRelay(), n, args.seconds, media)
+        live, _ = measure(NginxRtmp(hls=False), n, args.seconds, media)
+        hls, _ = measure(NginxRtmp(hls=True), n, args.seconds, media)
+        cell = lambda cpu: f"{cpu:.2f} ({cpu / n:.3f})"
+        delay = f"{p50:.3f} / {p99:.3f}" if p50 is not None else "n/a"
+        print(f"| {n} | {cell(ours)} | {cell(live)} | {cell(hls)} | {delay} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -59,7 +59,7 @@ Result<void> App::start() {
   if (auto listening = rtmp_->listen(config_.rtmp); !listening) return listening;
   http_ = std::make_unique<HttpServer>(&loop_, [this](const HttpRequest& r) { return route(r); });
   if (auto listening = http_->listen(config_.http); !listening) return listening;
-  stats_ = std::make_unique<StatsApi>(registry_, [this] {
+  stats_ = std::make_unique<StatsApi>(registry_, hls_sessions_, [this] {
     return ConnectionCounts{rtmp_ ? rtmp_->connection_count() : 0, http_ ? http_->connection_count() : 0, 0};
   });
 

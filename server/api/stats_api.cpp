@@ -31,12 +31,20 @@ nlohmann::json audio_json(const media::AudioConfig& audio) {
           {"channels", audio.channels}};
 }
 
+nlohmann::json hls_json(const HlsPackager& hls) {
+  auto ms = [&](double q) -> nlohmann::json {
+    auto us = hls.listing_delay_us().percentile(q);
+    return us ? nlohmann::json(static_cast<double>(*us) / 1000.0) : nlohmann::json(nullptr);
+  };
+  return {{"segments", hls.segments_produced()}, {"listing_delay_ms", {{"p50", ms(50)}, {"p99", ms(99)}}}};
+}
+
 }  // namespace
 
-StatsApi::StatsApi(StreamRegistry& registry, CountConnections count_connections)
-    : registry_(registry), count_connections_(std::move(count_connections)) {}
+StatsApi::StatsApi(StreamRegistry& registry, const HlsSessions& hls_sessions, CountConnections count_connections)
+    : registry_(registry), hls_sessions_(hls_sessions), count_connections_(std::move(count_connections)) {}
 
-nlohmann::json StatsApi::stream_json(const Stream& stream) {
+nlohmann::json StatsApi::stream_json(const Stream& stream) const {
   nlohmann::json out = {{"name", stream.name()}, {"live", stream.live()}};
   if (!stream.live()) return out;
   const IngestStats& ingest = stream.ingest();
@@ -50,7 +58,10 @@ nlohmann::json StatsApi::stream_json(const Stream& stream) {
                    {"frames", ingest.frames()},
                    {"keyframes", ingest.keyframes()},
                    {"keyframe_interval_s", interval ? nlohmann::json(*interval) : nlohmann::json(nullptr)}};
-  if (const HlsPackager* hls = stream.hls()) out["hls"] = {{"segments", hls->segments_produced()}};
+  if (const HlsPackager* hls = stream.hls()) {
+    out["hls"] = hls_json(*hls);
+    out["hls"]["sessions"] = hls_sessions_.count(stream.name(), Stream::now_ms());
+  }
   return out;
 }
 

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "server/hls/hls_sessions.hpp"
 #include "server/http/http_types.hpp"
 #include "server/stream/stream_registry.hpp"
 
@@ -22,17 +23,18 @@ class StatsApi {
  public:
   using CountConnections = std::function<ConnectionCounts()>;
 
-  StatsApi(StreamRegistry& registry, CountConnections count_connections);
+  StatsApi(StreamRegistry& registry, const HlsSessions& hls_sessions, CountConnections count_connections);
 
   // The response for an /api/v1/ request, or nullopt when the path is not ours.
   std::optional<HttpResponse> route(const HttpRequest& request);
 
-  static nlohmann::json stream_json(const Stream& stream);
+  [[nodiscard]] nlohmann::json stream_json(const Stream& stream) const;
 
  private:
   nlohmann::json server_json() const;
 
   StreamRegistry& registry_;
+  const HlsSessions& hls_sessions_;
   CountConnections count_connections_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };

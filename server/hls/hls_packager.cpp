@@ -1,11 +1,18 @@
 // HlsPackager: segmenter decisions applied to the muxer, the store and the playlist.
 #include "server/hls/hls_packager.hpp"
 
+#include <chrono>
+
 #include "codec/hls/playlist_writer.hpp"
 #include "server/logging.hpp"
 
 namespace liverelay {
 namespace {
+
+int64_t steady_us() {
+  using namespace std::chrono;
+  return duration_cast<microseconds>(steady_clock::now().time_since_epoch()).count();
+}
 
 hls::SegmentStoreOptions store_options(const HlsOptions& options) {
   hls::SegmentStoreOptions store;
@@ -35,12 +42,15 @@ void HlsPackager::on_config(const std::optional<media::VideoConfig>& video,
   }
 }
 
-void HlsPackager::on_packet(const media::MediaPacket& packet, int64_t wall_ms) {
+void HlsPackager::on_packet(const media::MediaPacket& packet, int64_t wall_ms, int64_t arrival_us) {
   if (!muxer_ && !open_muxer()) return;
   // A segment must begin with a keyframe: nothing is written before the first one.
   if (!segment_open_ && video_ && !(packet.track == media::TrackKind::video && packet.keyframe)) return;
   if (auto decision = segmenter_->on_packet(packet)) {
-    if (decision->closed) close_segment(*decision->closed, &packet);
+    if (decision->closed) {
+      close_segment(*decision->closed, &packet);
+      listing_delay_us_.add(steady_us() - arrival_us);
+    }
     start_segment(wall_ms, discontinuity_pending_);
     discontinuity_pending_ = false;
   }

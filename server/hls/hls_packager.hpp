@@ -12,6 +12,7 @@
 #include "codec/hls/segment_store.hpp"
 #include "codec/hls/segmenter.hpp"
 #include "codec/media_packet.hpp"
+#include "server/stream/latency_samples.hpp"
 
 namespace liverelay {
 
@@ -30,8 +31,9 @@ class HlsPackager {
   // The publisher's sequence headers changed (or arrived): the next segment starts a new
   // muxer, behind EXT-X-DISCONTINUITY when segments came before.
   void on_config(const std::optional<media::VideoConfig>& video, const std::optional<media::AudioConfig>& audio);
-  // `wall_ms`: ms since the epoch when the packet arrived (EXT-X-PROGRAM-DATE-TIME).
-  void on_packet(const media::MediaPacket& packet, int64_t wall_ms);
+  // `wall_ms`: ms since the epoch when the packet arrived (EXT-X-PROGRAM-DATE-TIME);
+  // `arrival_us`: steady-clock µs when its bytes were read (for the listing delay).
+  void on_packet(const media::MediaPacket& packet, int64_t wall_ms, int64_t arrival_us);
   // The publisher left: the open segment is listed now, and whatever comes next (a reconnect
   // within the grace period) follows a discontinuity.
   void on_publisher_gone();
@@ -43,6 +45,8 @@ class HlsPackager {
   [[nodiscard]] std::optional<hls::StoredSegment> find(std::string_view uri) const { return store_.find(uri); }
   [[nodiscard]] bool ended() const { return playlist_.ended(); }
   [[nodiscard]] uint64_t segments_produced() const { return segments_produced_; }
+  // From the read of the keyframe that closes a segment to the playlist that lists it.
+  [[nodiscard]] const LatencySamples& listing_delay_us() const { return listing_delay_us_; }
 
  private:
   bool open_muxer();
@@ -72,6 +76,7 @@ class HlsPackager {
   int64_t segment_wall_ms_ = 0;
   bool segment_discontinuity_ = false;
   uint64_t segments_produced_ = 0;
+  LatencySamples listing_delay_us_;
 };
 
 }  // namespace liverelay

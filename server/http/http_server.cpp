@@ -18,10 +18,13 @@ constexpr size_t kWriteChunk = 64 * 1024;
 // What a connection is in the middle of sending. Lives in lws's per-session memory as a
 // pointer (lws zeroes that memory and knows nothing of C++ objects).
 struct PendingBody {
+  explicit PendingBody(HttpResponse r)
+      : response(std::move(r)), scratch(LWS_PRE + std::min(kWriteChunk, response.bytes().size())) {}
+
   HttpResponse response;  // owns the body, or shares it with a store
   size_t sent = 0;
   // lws_write needs LWS_PRE writable bytes before what it sends: each chunk is copied here.
-  std::vector<uint8_t> scratch = std::vector<uint8_t>(LWS_PRE + kWriteChunk);
+  std::vector<uint8_t> scratch;
 };
 struct HttpSession {
   PendingBody* pending;
@@ -105,7 +108,7 @@ int begin_response(lws* wsi, HttpSession* session, const HttpRequest& request, H
   if (head || response.bytes().empty()) {
     return lws_http_transaction_completed(wsi) ? -1 : 0;
   }
-  session->pending = new PendingBody{std::move(response)};
+  session->pending = new PendingBody(std::move(response));
   lws_callback_on_writable(wsi);
   return 0;
 }

@@ -38,6 +38,7 @@ void RtmpConnection::start() {
 
 void RtmpConnection::on_data(std::span<const uint8_t> bytes) {
   idle_timer_.again();
+  read_at_us_ = Stream::now_us();
   auto fed = session_.feed(bytes);
   drain_events();
   if (finished_) return;  // a refused publish already ended the connection
@@ -97,9 +98,9 @@ void RtmpConnection::on_media(rtmp::MediaReceived media) {
   auto tag = std::make_shared<const media::Buffer>(std::move(media.payload));
   Result<void> handled;
   if (media.type == rtmp::MessageType::video) {
-    handled = stream_->on_video(media.timestamp, std::move(tag));
+    handled = stream_->on_video(media.timestamp, std::move(tag), read_at_us_);
   } else if (media.type == rtmp::MessageType::audio) {
-    handled = stream_->on_audio(media.timestamp, std::move(tag));
+    handled = stream_->on_audio(media.timestamp, std::move(tag), read_at_us_);
   } else {
     stream_->on_other_bytes(tag->size());
   }

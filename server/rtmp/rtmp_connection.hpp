@@ -54,6 +54,7 @@ class RtmpConnection {
   Timer idle_timer_;
   std::string flash_ver_;
   Stream* stream_ = nullptr;  // while publishing
+  int64_t read_at_us_ = 0;    // when the bytes being handled were read
   bool finished_ = false;
 };
 

@@ -12,6 +12,11 @@ int64_t Stream::now_ms() {
   return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
 }
 
+int64_t Stream::now_us() {
+  using namespace std::chrono;
+  return duration_cast<microseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
 int64_t Stream::wall_ms() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
@@ -54,17 +59,17 @@ std::string Stream::encoder() const {
   return publisher_ ? publisher_->flash_ver : std::string();
 }
 
-Result<void> Stream::on_video(uint32_t timestamp, media::SharedBuffer tag) {
+Result<void> Stream::on_video(uint32_t timestamp, media::SharedBuffer tag, int64_t arrival_us) {
   const size_t bytes = tag->size();
-  return on_demuxed(demuxer_.on_video(timestamp, std::move(tag)), bytes);
+  return on_demuxed(demuxer_.on_video(timestamp, std::move(tag)), bytes, arrival_us);
 }
 
-Result<void> Stream::on_audio(uint32_t timestamp, media::SharedBuffer tag) {
+Result<void> Stream::on_audio(uint32_t timestamp, media::SharedBuffer tag, int64_t arrival_us) {
   const size_t bytes = tag->size();
-  return on_demuxed(demuxer_.on_audio(timestamp, std::move(tag)), bytes);
+  return on_demuxed(demuxer_.on_audio(timestamp, std::move(tag)), bytes, arrival_us);
 }
 
-Result<void> Stream::on_demuxed(Result<flv::DemuxOutput> output, size_t bytes) {
+Result<void> Stream::on_demuxed(Result<flv::DemuxOutput> output, size_t bytes, int64_t arrival_us) {
   stats_.on_bytes(now_ms(), bytes);
   if (!output) return tl::unexpected(output.error());
   if (output->video_config) {
@@ -82,7 +87,7 @@ Result<void> Stream::on_demuxed(Result<flv::DemuxOutput> output, size_t bytes) {
   }
   if (output->packet) {
     stats_.on_packet(*output->packet);
-    if (hls_) hls_->on_packet(*output->packet, wall_ms());
+    if (hls_) hls_->on_packet(*output->packet, wall_ms(), arrival_us);
   }
   return {};
 }

@@ -39,8 +39,9 @@ class Stream {
   // forgets its HLS once the ended playlist has been kept long enough.
   void tick(int64_t now_ms);
 
-  Result<void> on_video(uint32_t timestamp, media::SharedBuffer tag);
-  Result<void> on_audio(uint32_t timestamp, media::SharedBuffer tag);
+  // `arrival_us`: steady-clock µs when the tag's last bytes were read from the socket.
+  Result<void> on_video(uint32_t timestamp, media::SharedBuffer tag, int64_t arrival_us);
+  Result<void> on_audio(uint32_t timestamp, media::SharedBuffer tag, int64_t arrival_us);
   void on_metadata(const amf0::Value& metadata);
   // Data messages other than metadata still count towards the ingest bitrate.
   void on_other_bytes(size_t bytes);
@@ -60,10 +61,11 @@ class Stream {
   [[nodiscard]] std::optional<double> metadata_fps() const { return metadata_fps_; }
 
   static int64_t now_ms();   // steady clock
+  static int64_t now_us();   // steady clock
   static int64_t wall_ms();  // ms since the epoch
 
  private:
-  Result<void> on_demuxed(Result<flv::DemuxOutput> output, size_t bytes);
+  Result<void> on_demuxed(Result<flv::DemuxOutput> output, size_t bytes, int64_t arrival_us);
 
   std::string name_;
   StreamOptions options_;

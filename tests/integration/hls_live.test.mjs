@@ -37,6 +37,10 @@ for (const [format, expected] of Object.entries(FORMATS)) {
         assert.equal(video.width, 640);
         assert.equal(video.height, 360);
         assert.ok(streams.find((s) => s.codec_name === 'aac'), JSON.stringify(streams));
+        const stats = await relay.stream('cam');
+        assert.ok(stats.hls.segments >= 2, JSON.stringify(stats.hls));
+        assert.ok(stats.hls.sessions >= 1, 'playlist polls are counted as playback sessions');
+        assert.equal(typeof stats.hls.listing_delay_ms.p99, 'number');
 
         // A player reading the live stream from here to its end, copying every packet.
         const reader = track(spawn('ffmpeg', ['-v', 'error', '-i', url, '-c', 'copy', '-f', 'null', '-'],

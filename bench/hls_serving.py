@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""HLS serving benchmark: requests per second for a live playlist and a segment, liverelay
+(from memory) against nginx (the same bytes as files on disk), side by side, with wrk at 100
+and 1000 connections.
+
+    bench/hls_serving.py [--seconds 10] [--connections 100,1000]
+
+Needs a release build (scripts/build release), wrk and nginx. Loopback only; both servers run
+one worker thread (nginx: worker_processes 1) and wrk one thread, so each side gets a core.
+"""
+import argparse
+import os
+import re
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ingest_cpu import BINARY, free_port, sample_file, wait_for  # noqa: E402
+
+
+def raise_fd_limit():
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(65536, hard), hard))
+
+
+def get(url):
+    with urllib.request.urlopen(url, timeout=5) as r:
+        return r.read()
+
+
+def wrk(url, connections, seconds):
+    out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s", url],
+                         capture_output=True, text=True, check=True, preexec_fn=raise_fd_limit).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket_errors = re.search(r"Socket errors: (.*)", out)
+    if errors or socket_errors:
+        print(f"  note: {url} at {connections} connections: {(errors or socket_errors).group(0)}", file=sys.stderr)
+    return rps
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", default="100,1000")
+    args = parser.parse_args()
+    if not os.path.exists(BINARY):
+        sys.exit("build the release binary first: scripts/build release")
+    workdir = tempfile.mkdtemp(prefix="liverelay-serving-")
+    processes = []
+    try:
+        rtmp, http, nginx_port = free_port(), free_port(), free_port()
+        # A long window keeps the benchmarked segment in the store for the whole run.
+        config = os.path.join(workdir, "liverelay.toml")
+        with open(config, "w") as f:
+            f.write("[hls]\nwindow = 120\n")
+        processes.append(subprocess.Popen(
+            [BINARY, "--rtmp", f"127.0.0.1:{rtmp}", "--http", f"127.0.0.1:{http}", "--data-dir",
+             os.path.join(workdir, "data"), "--log-level", "warn", "--config", config], preexec_fn=raise_fd_limit))
+        processes.append(subprocess.Popen(
+            ["ffmpeg", "-hide_banner", "-loglevel", "error", "-re", "-stream_loop", "-1", "-i", sample_file(),
+             "-c", "copy", "-f", "flv", f"rtmp://127.0.0.1:{rtmp}/live/bench"], stdin=subprocess.DEVNULL))
+        base = f"http://127.0.0.1:{http}/live/bench/"
+
+        def segments():
+            try:
+                return [l for l in get(base + "index.m3u8").decode().splitlines() if l and not l.startswith("#")]
+            except OSError:
+                return []
+        wait_for(lambda: len(segments()) >= 3, 30, "three segments")
+        # The same bytes on disk for nginx: the playlist and one ~650 KB segment.
+        segment = segments()[0]
+        root = os.path.join(workdir, "www", "live", "bench")
+        os.makedirs(root)
+        for name in ("index.m3u8", segment):
+            with open(os.path.join(root, name), "wb") as f:
+                f.write(get(base + name))
+        os.makedirs(os.path.join(workdir, "logs"))  # nginx opens its default log before reading the config
+        os.chmod(workdir, 0o755)  # nginx's workers run as nobody when started by root
+        conf = os.path.join(workdir, "nginx.conf")
+        with open(conf, "w") as f:
+            f.write(f"""daemon off; master_process on; worker_processes 1; pid {workdir}/nginx.pid;
+error_log {workdir}/error.log warn; worker_rlimit_nofile 65536;
+events {{ worker_connections 4096; }}
+http {{ access_log off; sendfile on; tcp_nopush on; keepalive_requests 1000000;
+  types {{ application/vnd.apple.mpegurl m3u8; video/mp2t ts; }}
+  server {{ listen 127.0.0.1:{nginx_port}; root {workdir}/www; }} }}
+""")
+        processes.append(subprocess.Popen(["nginx", "-c", conf, "-p", workdir + "/"], preexec_fn=raise_fd_limit))
+        anchor = f"http://127.0.0.1:{nginx_port}/live/bench/"
+        wait_for(lambda: get(anchor + "index.m3u8"), 10, "nginx")
+        size = os.path.getsize(os.path.join(root, segment))
+        print(f"HLS serving, wrk -t1, {args.seconds} s per cell, segment {size} bytes, {os.cpu_count()} cores")
+        print("| what | connections | liverelay (req/s) | nginx from disk (req/s) |")
+        print("| --- | ---: | ---: | ---: |")
+        for what, name in (("playlist", "index.m3u8"), ("segment", segment)):
+            for c in [int(x) for x in args.connections.split(",")]:
+                ours = wrk(base + name, c, args.seconds)
+                theirs = wrk(anchor + name, c, args.seconds)
+                print(f"| {what} | {c} | {ours:.0f} | {theirs:.0f} |", flush=True)
+    finally:
+        for p in reversed(processes):
+            p.send_signal(signal.SIGQUIT if p.args[0] == "nginx" else signal.SIGTERM)
+        for p in processes:
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
