@@ -8,19 +8,15 @@
 #include <vector>
 
 #include "protocol/rtmp/chunk_reader.hpp"
+#include "tests/protocol/rtmp/test_bytes.hpp"
 
 namespace {
 
 using liverelay::Errc;
 using liverelay::rtmp::ChunkReader;
 using liverelay::rtmp::ChunkReaderLimits;
-using Bytes = std::vector<uint8_t>;
-
-Bytes join(std::initializer_list<Bytes> parts) {
-  Bytes out;
-  for (const Bytes& part : parts) out.insert(out.end(), part.begin(), part.end());
-  return out;
-}
+using liverelay::testing::Bytes;
+using liverelay::testing::join;
 
 struct Outcome {
   size_t messages = 0;

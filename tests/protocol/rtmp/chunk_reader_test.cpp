@@ -1,5 +1,6 @@
 // ChunkReader on hand-written chunks (RTMP spec 5.3), each input also fed byte by byte.
 #include "protocol/rtmp/chunk_reader.hpp"
+#include "tests/protocol/rtmp/test_bytes.hpp"
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -15,24 +16,10 @@ namespace {
 using liverelay::rtmp::ChunkReader;
 using liverelay::rtmp::ChunkReaderLimits;
 using liverelay::rtmp::Message;
-using Bytes = std::vector<uint8_t>;
-
-Bytes join(std::initializer_list<Bytes> parts) {
-  Bytes out;
-  for (const Bytes& part : parts) out.insert(out.end(), part.begin(), part.end());
-  return out;
-}
-
-// Distinct payloads, so that a message put together from the wrong chunks shows.
-Bytes pattern(size_t size, uint8_t first) {
-  Bytes out(size);
-  for (size_t i = 0; i < size; ++i) out[i] = static_cast<uint8_t>(first + i);
-  return out;
-}
-
-Bytes slice(const Bytes& bytes, size_t from, size_t to) {
-  return Bytes(bytes.begin() + static_cast<ptrdiff_t>(from), bytes.begin() + static_cast<ptrdiff_t>(to));
-}
+using liverelay::testing::Bytes;
+using liverelay::testing::join;
+using liverelay::testing::pattern;
+using liverelay::testing::slice;
 
 struct Seen {
   uint32_t csid = 0;

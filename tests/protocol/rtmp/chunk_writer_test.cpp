@@ -14,29 +14,17 @@
 
 #include "protocol/rtmp/chunk_reader.hpp"
 #include "protocol/rtmp/control.hpp"
+#include "tests/protocol/rtmp/test_bytes.hpp"
 
 namespace {
 
 using liverelay::rtmp::ChunkReader;
 using liverelay::rtmp::ChunkWriter;
 using liverelay::rtmp::Message;
-using Bytes = std::vector<uint8_t>;
-
-Bytes join(std::initializer_list<Bytes> parts) {
-  Bytes out;
-  for (const Bytes& part : parts) out.insert(out.end(), part.begin(), part.end());
-  return out;
-}
-
-Bytes pattern(size_t size, uint8_t first) {
-  Bytes out(size);
-  for (size_t i = 0; i < size; ++i) out[i] = static_cast<uint8_t>(first + i);
-  return out;
-}
-
-Bytes slice(const Bytes& bytes, size_t from, size_t to) {
-  return Bytes(bytes.begin() + static_cast<ptrdiff_t>(from), bytes.begin() + static_cast<ptrdiff_t>(to));
-}
+using liverelay::testing::Bytes;
+using liverelay::testing::join;
+using liverelay::testing::pattern;
+using liverelay::testing::slice;
 
 Message message(uint32_t csid, uint8_t type, uint32_t stream, uint32_t timestamp, Bytes payload) {
   return Message{csid, type, stream, timestamp, std::move(payload)};
