@@ -18,14 +18,17 @@ constexpr size_t kWriteChunk = 64 * 1024;
 // What a connection is in the middle of sending. Lives in lws's per-session memory as a
 // pointer (lws zeroes that memory and knows nothing of C++ objects).
 struct PendingBody {
-  explicit PendingBody(HttpResponse r)
-      : response(std::move(r)), scratch(LWS_PRE + std::min(kWriteChunk, response.bytes().size())) {}
-
   HttpResponse response;  // owns the body, or shares it with a store
   size_t sent = 0;
-  // lws_write needs LWS_PRE writable bytes before what it sends: each chunk is copied here.
-  std::vector<uint8_t> scratch;
 };
+
+// lws_write needs LWS_PRE writable bytes before what it sends, and a shared segment has none
+// to spare: each chunk is copied here first. lws_write is synchronous (what the socket does not
+// take, lws keeps in its own buffer), so one scratch serves every connection of the loop.
+std::vector<uint8_t>& write_scratch() {
+  static std::vector<uint8_t> scratch(LWS_PRE + kWriteChunk);
+  return scratch;
+}
 struct HttpSession {
   PendingBody* pending;
 };
@@ -108,7 +111,7 @@ int begin_response(lws* wsi, HttpSession* session, const HttpRequest& request, H
   if (head || response.bytes().empty()) {
     return lws_http_transaction_completed(wsi) ? -1 : 0;
   }
-  session->pending = new PendingBody(std::move(response));
+  session->pending = new PendingBody{std::move(response)};
   lws_callback_on_writable(wsi);
   return 0;
 }
@@ -119,7 +122,7 @@ int continue_response(lws* wsi, HttpSession* session) {
   const auto body = pending->response.bytes();
   const size_t n = std::min(kWriteChunk, body.size() - pending->sent);
   const bool last = pending->sent + n == body.size();
-  uint8_t* at = pending->scratch.data() + LWS_PRE;
+  uint8_t* at = write_scratch().data() + LWS_PRE;
   std::memcpy(at, body.data() + pending->sent, n);
   if (lws_write(wsi, at, n, last ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP) != static_cast<int>(n)) return -1;
   pending->sent += n;
