@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "codec/avc/annexb.hpp"
 #include "codec/hls/stream_parameters.hpp"
 
 extern "C" {
@@ -78,6 +79,13 @@ Result<void> SegmentMuxer::add_tracks(const std::optional<media::VideoConfig>& v
     st->time_base = kVideoTimeBase;
     video_.index = st->index;
     video_.codec = video->codec;
+    if (format_ == SegmentFormat::ts && video->codec == media::Codec::h264) {
+      // Annex B written here rather than by libavformat's h264_mp4toannexb, so that the
+      // parameter sets precede a keyframe's SEI (see avcc_to_annexb).
+      auto record = avc::parse_decoder_config(video->decoder_config);
+      if (!record) return tl::unexpected(std::move(record.error()).context("video"));
+      annexb_config_ = std::move(*record);
+    }
     video_.held = av_packet_alloc();
     if (video_.held == nullptr) return fail(Errc::io, "packet: out of memory");
   }
@@ -126,8 +134,15 @@ Result<void> SegmentMuxer::write(const media::MediaPacket& packet) {
   if (packet.codec != track.codec)
     return fail(Errc::unsupported, std::string("packet codec ") + media::codec_name(packet.codec) + " in a " +
                                        media::codec_name(track.codec) + " track");
-  const auto payload = packet.payload();
+  std::span<const uint8_t> payload = packet.payload();
   if (payload.empty()) return {};
+  std::vector<uint8_t> annexb;
+  if (is_video && annexb_config_) {
+    auto converted = avc::avcc_to_annexb(payload, *annexb_config_, packet.keyframe);
+    if (!converted) return tl::unexpected(converted.error());
+    annexb = std::move(*converted);
+    payload = annexb;
+  }
   if (int ret = av_new_packet(packet_, static_cast<int>(payload.size())); ret < 0)
     return tl::unexpected(av_error(ret, "packet"));
   std::memcpy(packet_->data, payload.data(), payload.size());

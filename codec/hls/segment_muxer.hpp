@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "codec/hls/audio_timeline.hpp"
+#include "codec/avc/decoder_config.hpp"
 #include "codec/hls/avio_memory_sink.hpp"
 #include "codec/hls/segment_format.hpp"
 #include "codec/media_packet.hpp"
@@ -93,6 +94,7 @@ class SegmentMuxer {
   AVPacket* packet_ = nullptr;
   Track video_;
   Track audio_;
+  std::optional<avc::DecoderConfig> annexb_config_;  // TS + H.264: we write Annex B ourselves
   bool segment_open_ = false;  // packets were written since the last cut
   std::vector<uint8_t> init_;
 };

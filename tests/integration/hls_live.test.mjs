@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 
 import { LiveRelay, track, waitFor, waitForExit } from './lib/harness.mjs';
 import { fetchPlaylist, firstTimestamps } from './lib/hls.mjs';
-import { bframesFlv, publishWithFfmpeg } from './lib/media.mjs';
+import { bframesFlv, publishWithFfmpeg, sampleFlv } from './lib/media.mjs';
 
 const FORMATS = { ts: { segment: 'video/mp2t' }, fmp4: { segment: 'video/mp4' } };
 
@@ -149,3 +149,25 @@ for (const [kind, flags, codec] of [['audio-only', ['-vn'], 'aac'], ['video-only
     }
   });
 }
+
+test('TS from an encoder sending HRD buffering-period SEI reads without decoder complaints', async () => {
+  // x264 with nal-hrd=cbr (as OBS in CBR mode) puts a buffering-period SEI, which names its SPS,
+  // before each IDR: the SPS must come before that SEI in the segment.
+  const relay = await LiveRelay.start({ config: '[hls]\nsegment_s = 1\n' });
+  const publisher = publishWithFfmpeg(relay.rtmpUrl('hrd'), sampleFlv(), { loop: true });
+  try {
+    const url = `${relay.httpUrl}/live/hrd/index.m3u8`;
+    await waitFor(async () => (await fetchPlaylist(url)).playlist.segments.length >= 3,
+      { timeoutMs: 15000, what: 'three segments' });
+    const reader = track(spawn('ffmpeg', ['-v', 'error', '-i', url, '-t', '3', '-c', 'copy', '-f', 'null', '-'],
+      { stdio: ['ignore', 'ignore', 'pipe'] }));
+    let errors = '';
+    reader.stderr.on('data', (d) => { errors += d; });
+    const { code } = await waitForExit(reader, 20000);
+    assert.equal(code, 0, errors);
+    assert.equal(errors.trim(), '', 'the reader reported errors');
+  } finally {
+    publisher.kill('SIGKILL');
+    await relay.stop();
+  }
+});
