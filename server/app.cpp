@@ -3,6 +3,7 @@
 
 #include <filesystem>
 
+#include "server/clock.hpp"
 #include "server/logging.hpp"
 
 namespace liverelay {
@@ -65,8 +66,8 @@ Result<void> App::start() {
 
   housekeeping_ = std::make_unique<Timer>(&loop_);
   housekeeping_->start(1000, 1000, [this] {
-    registry_.tick(Stream::now_ms());
-    hls_sessions_.expire(Stream::now_ms());
+    registry_.tick(steady_ms());
+    hls_sessions_.expire(steady_ms());
   });
 
   auto on_signal = [](uv_signal_t* handle, int signum) {

@@ -3,6 +3,8 @@
 
 #include <cmath>
 
+#include "server/clock.hpp"
+
 namespace liverelay {
 namespace {
 
@@ -53,14 +55,14 @@ nlohmann::json StatsApi::stream_json(const Stream& stream) const {
   out["video"] = stream.video() ? video_json(*stream.video(), ingest.fps()) : nlohmann::json(nullptr);
   out["audio"] = stream.audio() ? audio_json(*stream.audio()) : nlohmann::json(nullptr);
   const auto interval = ingest.keyframe_interval_s();
-  out["ingest"] = {{"bitrate_kbps", std::round(ingest.bitrate_kbps(Stream::now_ms()))},
+  out["ingest"] = {{"bitrate_kbps", std::round(ingest.bitrate_kbps(steady_ms()))},
                    {"bytes", ingest.total_bytes()},
                    {"frames", ingest.frames()},
                    {"keyframes", ingest.keyframes()},
                    {"keyframe_interval_s", interval ? nlohmann::json(*interval) : nlohmann::json(nullptr)}};
   if (const HlsPackager* hls = stream.hls()) {
     out["hls"] = hls_json(*hls);
-    out["hls"]["sessions"] = hls_sessions_.count(stream.name(), Stream::now_ms());
+    out["hls"]["sessions"] = hls_sessions_.count(stream.name(), steady_ms());
   }
   return out;
 }

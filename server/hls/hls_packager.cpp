@@ -1,18 +1,12 @@
 // HlsPackager: segmenter decisions applied to the muxer, the store and the playlist.
 #include "server/hls/hls_packager.hpp"
 
-#include <chrono>
-
 #include "codec/hls/playlist_writer.hpp"
+#include "server/clock.hpp"
 #include "server/logging.hpp"
 
 namespace liverelay {
 namespace {
-
-int64_t steady_us() {
-  using namespace std::chrono;
-  return duration_cast<microseconds>(steady_clock::now().time_since_epoch()).count();
-}
 
 hls::SegmentStoreOptions store_options(const HlsOptions& options) {
   hls::SegmentStoreOptions store;

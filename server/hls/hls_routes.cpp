@@ -2,6 +2,8 @@
 // on other origins, 404 for a stream with no HLS.
 #include "server/hls/hls_routes.hpp"
 
+#include "server/clock.hpp"
+
 namespace liverelay {
 namespace {
 
@@ -46,7 +48,7 @@ std::optional<HttpResponse> HlsRoutes::route(const HttpRequest& request) {
   if (file == kPlaylist) {
     auto playlist = hls->playlist();
     if (!playlist) return not_found();
-    sessions_.on_playlist_request(name, request.peer, request.user_agent, Stream::now_ms());
+    sessions_.on_playlist_request(name, request.peer, request.user_agent, steady_ms());
     // Short: a live playlist changes every segment; a cache may still absorb a burst of players.
     HttpResponse response = hls_response("application/vnd.apple.mpegurl", "max-age=1");
     response.body = *playlist;

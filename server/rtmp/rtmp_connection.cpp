@@ -3,6 +3,7 @@
 
 #include <random>
 
+#include "server/clock.hpp"
 #include "server/logging.hpp"
 
 namespace liverelay {
@@ -38,7 +39,7 @@ void RtmpConnection::start() {
 
 void RtmpConnection::on_data(std::span<const uint8_t> bytes) {
   idle_timer_.again();
-  read_at_us_ = Stream::now_us();
+  read_at_us_ = steady_us();
   auto fed = session_.feed(bytes);
   drain_events();
   if (finished_) return;  // a refused publish already ended the connection

@@ -3,24 +3,10 @@
 
 #include <fmt/format.h>
 
+#include "server/clock.hpp"
 #include "server/logging.hpp"
 
 namespace liverelay {
-
-int64_t Stream::now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
-}
-
-int64_t Stream::now_us() {
-  using namespace std::chrono;
-  return duration_cast<microseconds>(steady_clock::now().time_since_epoch()).count();
-}
-
-int64_t Stream::wall_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 void Stream::begin_broadcast(PublisherInfo publisher) {
   // A reconnect within the grace continues the broadcast's HLS behind a discontinuity.
@@ -37,7 +23,7 @@ void Stream::begin_broadcast(PublisherInfo publisher) {
 
 void Stream::end_broadcast() {
   publisher_.reset();
-  gone_at_ms_ = now_ms();
+  gone_at_ms_ = steady_ms();
   if (hls_) hls_->on_publisher_gone();
 }
 
@@ -70,7 +56,7 @@ Result<void> Stream::on_audio(uint32_t timestamp, media::SharedBuffer tag, int64
 }
 
 Result<void> Stream::on_demuxed(Result<flv::DemuxOutput> output, size_t bytes, int64_t arrival_us) {
-  stats_.on_bytes(now_ms(), bytes);
+  stats_.on_bytes(steady_ms(), bytes);
   if (!output) return tl::unexpected(output.error());
   if (output->video_config) {
     const auto& v = *output->video_config;
@@ -101,6 +87,6 @@ void Stream::on_metadata(const amf0::Value& metadata) {
   }
 }
 
-void Stream::on_other_bytes(size_t bytes) { stats_.on_bytes(now_ms(), bytes); }
+void Stream::on_other_bytes(size_t bytes) { stats_.on_bytes(steady_ms(), bytes); }
 
 }  // namespace liverelay

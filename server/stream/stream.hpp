@@ -60,9 +60,6 @@ class Stream {
   // Declared frame rate from onMetaData ("framerate"), when the encoder sent one.
   [[nodiscard]] std::optional<double> metadata_fps() const { return metadata_fps_; }
 
-  static int64_t now_ms();   // steady clock
-  static int64_t now_us();   // steady clock
-  static int64_t wall_ms();  // ms since the epoch
 
  private:
   Result<void> on_demuxed(Result<flv::DemuxOutput> output, size_t bytes, int64_t arrival_us);
