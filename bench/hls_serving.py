@@ -62,7 +62,7 @@ def main():
             f.write("[hls]\nwindow = 120\n")
         processes.append(subprocess.Popen(
             [BINARY, "--rtmp", f"127.0.0.1:{rtmp}", "--http", f"127.0.0.1:{http}", "--data-dir",
-             os.path.join(workdir, "data"), "--log-level", "warn", "--config", config], preexec_fn=raise_fd_limit))
+             os.path.join(workdir, "data"), "--log-level", os.environ.get("LIVERELAY_LOG", "warn"), "--config", config], preexec_fn=raise_fd_limit))
         processes.append(subprocess.Popen(
             ["ffmpeg", "-hide_banner", "-loglevel", "error", "-re", "-stream_loop", "-1", "-i", sample_file(),
              "-c", "copy", "-f", "flv", f"rtmp://127.0.0.1:{rtmp}/live/bench"], stdin=subprocess.DEVNULL))

@@ -1,7 +1,10 @@
 // App: start-up, routing of HTTP requests, and a shutdown that closes every handle.
 #include "server/app.hpp"
 
+#include <csignal>
 #include <filesystem>
+
+#include <sys/resource.h>
 
 #include "server/clock.hpp"
 #include "server/logging.hpp"
@@ -21,6 +24,15 @@ void close_signal(uv_signal_t*& handle) {
   if (handle == nullptr) return;
   uv_close(reinterpret_cast<uv_handle_t*>(handle), [](uv_handle_t* h) { delete reinterpret_cast<uv_signal_t*>(h); });
   handle = nullptr;
+}
+
+// Every viewer is a socket and every stored segment a memory file: use what the hard limit
+// allows, as nginx's worker_rlimit_nofile does.
+void raise_descriptor_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+  limit.rlim_cur = limit.rlim_max;
+  setrlimit(RLIMIT_NOFILE, &limit);
 }
 
 StreamOptions stream_options(const Config& config) {
@@ -52,6 +64,10 @@ App::~App() {
 }
 
 Result<void> App::start() {
+  // A peer that hangs up mid-write is an EPIPE to handle on that connection, not a reason for
+  // the kernel to kill the whole server.
+  ::signal(SIGPIPE, SIG_IGN);
+  raise_descriptor_limit();
   std::error_code ec;
   std::filesystem::create_directories(config_.data_dir, ec);
   if (ec) return fail(Errc::io, fmt::format("data dir {}: {}", config_.data_dir, ec.message()));
@@ -85,11 +101,9 @@ Result<void> App::start() {
 Result<void> App::run() {
   if (auto started = start(); !started) {
     stop();
-    if (http_) http_->finish_stop();
     return started;
   }
   uv_run(&loop_, UV_RUN_DEFAULT);
-  http_->finish_stop();
   logger("server")->info("stopped");
   return {};
 }

@@ -22,7 +22,7 @@ SegmentStore::SegmentStore(SegmentStoreOptions options) : options_(options) {
   options_.max_segments = std::max<size_t>(options_.max_segments, 1);
 }
 
-void SegmentStore::put_init(std::string uri, media::SharedBuffer bytes, std::string content_type) {
+void SegmentStore::put_init(std::string uri, SharedSegmentBytes bytes, std::string content_type) {
   if (auto it = find_uri(inits_, uri); it != inits_.end()) erase(inits_, it);
   StoredSegment segment{std::move(bytes), std::move(content_type)};
   total_bytes_ += size_of(segment);
@@ -30,7 +30,7 @@ void SegmentStore::put_init(std::string uri, media::SharedBuffer bytes, std::str
   drop_unused_inits();
 }
 
-void SegmentStore::put_segment(std::string uri, media::SharedBuffer bytes, std::string content_type,
+void SegmentStore::put_segment(std::string uri, SharedSegmentBytes bytes, std::string content_type,
                                std::string init_uri) {
   if (auto it = find_uri(segments_, uri); it != segments_.end()) erase(segments_, it);
   StoredSegment segment{std::move(bytes), std::move(content_type)};

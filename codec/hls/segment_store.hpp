@@ -9,12 +9,12 @@
 #include <string_view>
 #include <vector>
 
-#include "codec/media_packet.hpp"
+#include "codec/hls/segment_bytes.hpp"
 
 namespace liverelay::hls {
 
 struct StoredSegment {
-  media::SharedBuffer bytes;  // shared with every request that is still sending it
+  SharedSegmentBytes bytes;  // shared with every request that is still sending it
   std::string content_type;
 };
 
@@ -33,11 +33,11 @@ class SegmentStore {
   explicit SegmentStore(SegmentStoreOptions options = {});
 
   // An fMP4 init segment. The newest is kept; older ones while a stored segment needs them.
-  void put_init(std::string uri, media::SharedBuffer bytes, std::string content_type);
+  void put_init(std::string uri, SharedSegmentBytes bytes, std::string content_type);
 
   // A finished media segment, newest last; `init_uri` names the init it needs ("" for TS).
   // Storing a URI again replaces the old bytes and counts as the newest.
-  void put_segment(std::string uri, media::SharedBuffer bytes, std::string content_type,
+  void put_segment(std::string uri, SharedSegmentBytes bytes, std::string content_type,
                    std::string init_uri = {});
 
   // A media or init segment by its URI relative to the playlist.

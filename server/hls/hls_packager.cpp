@@ -3,6 +3,7 @@
 
 #include "codec/hls/playlist_writer.hpp"
 #include "server/clock.hpp"
+#include "server/hls/memory_file_segment.hpp"
 #include "server/logging.hpp"
 
 namespace liverelay {
@@ -99,12 +100,13 @@ void HlsPackager::close_segment(const hls::ClosedSegment& closed, const media::M
   if (options_.format == hls::SegmentFormat::fmp4) {
     init = tag_ + "-" + hls::init_uri(init_generation_);
     if (!init_stored_) {
-      store_.put_init(init, std::make_shared<const media::Buffer>(muxer_->init_segment()), "video/mp4");
+      store_.put_init(init, hls::in_memory_segment(muxer_->init_segment()), "video/mp4");
       init_stored_ = true;
     }
   }
   const auto content_type = std::string(hls::segment_content_type(options_.format));
-  store_.put_segment(segment_uri_, std::make_shared<const media::Buffer>(std::move(*bytes)), content_type, init);
+    // In a memory file: served with sendfile(), no copy per request.
+  store_.put_segment(segment_uri_, memory_file_segment(*bytes, segment_uri_), content_type, init);
   hls::SegmentEntry entry;
   entry.uri = segment_uri_;
   entry.duration_ms = closed.duration_ms;

@@ -58,7 +58,9 @@ std::optional<HttpResponse> HlsRoutes::route(const HttpRequest& request) {
   if (!segment) return not_found();
   // Segment URIs carry the broadcast's tag and are never reused: they never change.
   HttpResponse response = hls_response(segment->content_type, "public, max-age=86400, immutable");
-  response.shared_body = segment->bytes;
+  response.shared_body = segment->bytes->view();
+  response.body_owner = segment->bytes;
+  response.body_fd = segment->bytes->file_descriptor();
   return response;
 }
 

@@ -1,43 +1,62 @@
-// HTTP (and, later, WebSocket) on libwebsockets, running on the server's own libuv loop.
+// The HTTP/1.1 server on the loop: accepts connections, routes their requests, reaps the idle
+// and slow, and passes WebSocket upgrades to whoever takes them.
 #pragma once
 
 #include <cstddef>
+#include <functional>
+#include <map>
+#include <memory>
+#include <vector>
 
 #include <uv.h>
 
 #include "protocol/core/error.hpp"
+#include "server/http/http_connection.hpp"
 #include "server/http/http_types.hpp"
 #include "server/net/endpoint.hpp"
-
-struct lws_context;
+#include "server/net/tcp_listener.hpp"
+#include "server/net/timer.hpp"
 
 namespace liverelay {
 
-class HttpServer {
+struct HttpServerOptions {
+  http::RequestLimits limits;
+  HttpTimeouts timeouts;
+};
+
+class HttpServer final : private HttpConnectionHost {
  public:
-  HttpServer(uv_loop_t* loop, HttpHandler handler);
-  ~HttpServer();
+  using UpgradeHandler = std::function<bool(const HttpRequest&, TcpConnection&, std::span<const uint8_t>)>;
+
+  HttpServer(uv_loop_t* loop, HttpHandler handler, HttpServerOptions options = {});
+  ~HttpServer() override;
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
   Result<void> listen(const Endpoint& endpoint);
-  // Begins closing every connection and the listener; the loop finishes the job.
+  void set_upgrade_handler(UpgradeHandler handler) { upgrade_handler_ = std::move(handler); }
+  // Stops accepting and closes every connection.
   void stop();
-  // After the loop has run dry: lws needs a second destroy to free what the first left.
-  void finish_stop();
 
-  [[nodiscard]] size_t connection_count() const { return connections_; }
-
-  // Called from the lws callback (an implementation detail, public for the C callback).
-  HttpResponse handle(const HttpRequest& request) { return handler_(request); }
-  void connection_opened() { ++connections_; }
-  void connection_closed() { --connections_; }
+  [[nodiscard]] size_t connection_count() const { return connections_.size(); }
+  [[nodiscard]] Endpoint local_endpoint() const { return listener_->local_endpoint(); }
 
  private:
+  HttpResponse handle(const HttpRequest& request) override { return handler_(request); }
+  bool take_upgrade(const HttpRequest& request, TcpConnection& tcp, std::span<const uint8_t> rest) override;
+  void finished(uint64_t id) override;
+  void on_accept(uv_tcp_t* handle);
+
   uv_loop_t* loop_;
   HttpHandler handler_;
-  lws_context* context_ = nullptr;
-  size_t connections_ = 0;
+  HttpServerOptions options_;
+  UpgradeHandler upgrade_handler_;
+  std::unique_ptr<TcpListener> listener_;
+  std::map<uint64_t, std::unique_ptr<HttpConnection>> connections_;
+  std::vector<std::unique_ptr<HttpConnection>> finished_;
+  Timer reaper_;
+  Timer sweeper_;
+  uint64_t next_id_ = 1;
 };
 
 }  // namespace liverelay

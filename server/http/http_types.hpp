@@ -1,4 +1,4 @@
-// HTTP request and response values passed between the lws glue and the route handlers.
+// HTTP request and response values passed between the connection and the route handlers.
 #pragma once
 
 #include <cstdint>
@@ -6,6 +6,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -17,18 +18,31 @@ struct HttpRequest {
   std::string query;   // raw query string without '?'
   std::string peer;    // client IP address
   std::string user_agent;
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
+  std::string body;
+
+  // The first header of that (lower-case) name, or empty.
+  [[nodiscard]] std::string_view header(std::string_view lowercase_name) const {
+    for (const auto& [name, value] : headers) {
+      if (name == lowercase_name) return value;
+    }
+    return {};
+  }
 };
 
 struct HttpResponse {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
-  // Instead of `body`: bytes shared with a store (HLS segments), sent without a copy per request.
-  std::shared_ptr<const std::vector<uint8_t>> shared_body;
+  // Instead of `body`: bytes owned elsewhere (an HLS segment), kept alive by `body_owner` while
+  // sending, sent without a copy per request; with sendfile() from `body_fd` when there is one.
+  std::span<const uint8_t> shared_body;
+  std::shared_ptr<const void> body_owner;
+  int body_fd = -1;
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers
 
   [[nodiscard]] std::span<const uint8_t> bytes() const {
-    if (shared_body) return {shared_body->data(), shared_body->size()};
+    if (body_owner) return shared_body;
     return {reinterpret_cast<const uint8_t*>(body.data()), body.size()};
   }
 

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -28,8 +29,33 @@ class TcpConnection {
 
   void start(DataCallback on_data, ClosedCallback on_closed);
 
+  // A piece of a gathered write. With an `owner` keeping the bytes alive (a shared segment or
+  // message) a queued remainder points into them; without one, the remainder is copied.
+  struct OutgoingPart {
+    std::span<const uint8_t> bytes;
+    std::shared_ptr<const void> owner;
+  };
+  // Called when the last queued byte has left (after a write that had to queue).
+  using DrainedCallback = std::function<void()>;
+
   // Sends at once what the socket takes and queues the rest (counted in queued_bytes).
   void write(std::span<const uint8_t> bytes);
+  // The same for several pieces in one system call (head + shared body: no copy, one writev).
+  void write_parts(std::span<const OutgoingPart> parts);
+  // A body that is also a file (a memory file): sendfile() sends it without a copy through
+  // user space; what the socket does not take then is queued from `bytes`.
+  struct FileBody {
+    int fd = -1;
+    std::span<const uint8_t> bytes;  // the file's content, mapped
+    std::shared_ptr<const void> owner;
+  };
+  void write_with_file(std::span<const uint8_t> head, const FileBody& body);
+  void set_drained_callback(DrainedCallback on_drained) { on_drained_ = std::move(on_drained); }
+  // Reads pause (the kernel's buffer then TCP push back on the peer) and resume.
+  void pause_reading();
+  void resume_reading();
+  // The socket itself, for a protocol library taking the connection over (see release_fd).
+  [[nodiscard]] uv_os_fd_t fd() const;
   // Stops reading, lets queued writes drain, then closes (used after a refusal).
   void close_after_flush();
   // Closes now; queued writes are dropped. No callback follows.
@@ -51,6 +77,8 @@ class TcpConnection {
   std::string peer_address_;
   DataCallback on_data_;
   ClosedCallback on_closed_;
+  DrainedCallback on_drained_;
+  bool reading_ = false;
   size_t queued_bytes_ = 0;
   uint64_t bytes_in_ = 0;
   uint64_t bytes_out_ = 0;

@@ -14,7 +14,7 @@ using liverelay::hls::SegmentEntry;
 using liverelay::hls::SegmentFormat;
 using liverelay::hls::SegmentStore;
 using liverelay::hls::SegmentStoreOptions;
-using liverelay::media::SharedBuffer;
+using liverelay::hls::SharedSegmentBytes;
 
 namespace {
 
@@ -26,8 +26,8 @@ SegmentStoreOptions store_options(size_t max_segments, size_t max_bytes = Segmen
 }
 
 
-SharedBuffer bytes(size_t size, uint8_t fill = 0x47) {
-  return std::make_shared<const std::vector<uint8_t>>(size, fill);
+SharedSegmentBytes bytes(size_t size, uint8_t fill = 0x47) {
+  return liverelay::hls::in_memory_segment(std::vector<uint8_t>(size, fill));
 }
 
 std::string ts(uint64_t sequence) {
@@ -131,5 +131,5 @@ TEST_CASE("segment store replaces a segment stored again under the same URI", "[
   auto found = store.find(ts(0));
   REQUIRE(found);
   CHECK(found->bytes->size() == 1500);
-  CHECK(found->bytes->front() == 2);
+  CHECK(found->bytes->view().front() == 2);
 }
