@@ -50,15 +50,20 @@ App::App(Config config)
     : config_(std::move(config)),
       auth_(config_.streams),
       registry_(stream_options(config_), auth_.configured_names()),
-      hls_sessions_(static_cast<int64_t>(config_.hls.segment_s * 3000.0) + 10'000),
+      hls_sessions_(static_cast<int64_t>(config_.hls.segment_s * 3000.0) + 4'000),
       hls_routes_(registry_, hls_sessions_) {
   uv_loop_init(&loop_);
 }
 
 App::~App() {
   housekeeping_.reset();
+  room_flush_.reset();
   rtmp_.reset();
   http_.reset();
+  ws_.reset();  // members leave their rooms
+  room_api_.reset();
+  stats_.reset();
+  rooms_.reset();
   uv_run(&loop_, UV_RUN_DEFAULT);  // let close callbacks free their handles
   uv_loop_close(&loop_);
 }
@@ -72,13 +77,18 @@ Result<void> App::start() {
   std::filesystem::create_directories(config_.data_dir, ec);
   if (ec) return fail(Errc::io, fmt::format("data dir {}: {}", config_.data_dir, ec.message()));
 
+  if (auto rooms = start_rooms(); !rooms) return rooms;
   rtmp_ = std::make_unique<RtmpServer>(&loop_, registry_, auth_);
   if (auto listening = rtmp_->listen(config_.rtmp); !listening) return listening;
   http_ = std::make_unique<HttpServer>(&loop_, [this](const HttpRequest& r) { return route(r); });
+  http_->set_upgrade_handler([this](const HttpRequest& request, std::unique_ptr<TcpConnection>& tcp,
+                                    std::span<const uint8_t> early) { return ws_->take(request, tcp, early); });
   if (auto listening = http_->listen(config_.http); !listening) return listening;
-  stats_ = std::make_unique<StatsApi>(registry_, hls_sessions_, [this] {
-    return ConnectionCounts{rtmp_ ? rtmp_->connection_count() : 0, http_ ? http_->connection_count() : 0, 0};
+  stats_ = std::make_unique<StatsApi>(registry_, hls_sessions_, *rooms_, [this] {
+    return ConnectionCounts{rtmp_ ? rtmp_->connection_count() : 0, http_ ? http_->connection_count() : 0,
+                            ws_ ? ws_->connection_count() : 0};
   });
+  room_api_ = std::make_unique<RoomApi>(*rooms_, config_.admin_token, room_context_->bots);
 
   housekeeping_ = std::make_unique<Timer>(&loop_);
   housekeeping_->start(1000, 1000, [this] {
@@ -108,17 +118,53 @@ Result<void> App::run() {
   return {};
 }
 
+// Comments, bans and broadcasts in SQLite under the data dir; rooms and their WebSockets.
+Result<void> App::start_rooms() {
+  auto database = Database::open_in(config_.data_dir);
+  if (!database) return tl::unexpected(std::move(database.error()).context("storage"));
+  database_ = std::move(*database);
+  comment_store_ = std::make_unique<CommentStore>(*database_);
+  ban_store_ = std::make_unique<BanStore>(*database_);
+  broadcast_store_ = std::make_unique<BroadcastStore>(*database_);
+  if (auto closed = broadcast_store_->close_unfinished(wall_ms()); closed && *closed > 0) {
+    logger("room")->warn("{} broadcast(s) left open by an earlier run closed", *closed);
+  }
+  const RoomConfig& room = config_.room;
+  std::vector<BotAccount> bots;
+  for (const auto& bot : config_.bots) bots.push_back({bot.name, bot.token});
+  room_context_ = std::unique_ptr<RoomContext>(new RoomContext{
+      *comment_store_, *ban_store_, *broadcast_store_,
+      RoomLimits{room.comments_per_s, room.comment_burst, room.reactions_per_s, room.reaction_burst},
+      config_.admin_token, std::move(bots), static_cast<int64_t>(config_.reconnect_grace_s * 1000.0)});
+  rooms_ = std::make_unique<RoomRegistry>(*room_context_, registry_, hls_sessions_, [this](std::string_view name) {
+    return auth_.keyed() ? registry_.find(std::string(name)) != nullptr : is_valid_stream_name(name);
+  });
+  WsServerOptions ws;
+  ws.room_limits = room_context_->limits;
+  ws.max_connections_per_address = static_cast<size_t>(room.max_connections_per_address);
+  ws.limits.max_queued_bytes = static_cast<size_t>(room.send_queue_kib) * 1024;
+  ws_ = std::make_unique<WsServer>(&loop_, *rooms_, ws);
+  // Viewer counts and reactions go out coalesced, at most four times a second.
+  room_flush_ = std::make_unique<Timer>(&loop_);
+  room_flush_->start(250, 250, [this] { rooms_->flush(wall_ms(), steady_ms()); });
+  return {};
+}
+
 void App::stop() {
   if (stopping_) return;
   stopping_ = true;
   close_signal(sigint_);
   close_signal(sigterm_);
   housekeeping_.reset();
+  room_flush_.reset();
   if (rtmp_) rtmp_->stop();
   if (http_) http_->stop();
+  if (ws_) ws_->stop();
+  close_lingering_connections();
 }
 
 HttpResponse App::route(const HttpRequest& request) {
+  if (auto response = room_api_->route(request)) return std::move(*response);
   if (auto response = stats_->route(request)) return std::move(*response);
   if (auto response = hls_routes_.route(request)) return std::move(*response);
   return HttpResponse::not_found();

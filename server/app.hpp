@@ -6,15 +6,22 @@
 #include <uv.h>
 
 #include "protocol/core/error.hpp"
+#include "server/api/room_api.hpp"
 #include "server/api/stats_api.hpp"
 #include "server/config/config.hpp"
 #include "server/hls/hls_routes.hpp"
 #include "server/hls/hls_sessions.hpp"
 #include "server/http/http_server.hpp"
 #include "server/net/timer.hpp"
+#include "server/room/room_registry.hpp"
 #include "server/rtmp/rtmp_server.hpp"
 #include "server/stream/publish_auth.hpp"
+#include "server/storage/ban_store.hpp"
+#include "server/storage/broadcast_store.hpp"
+#include "server/storage/comment_store.hpp"
+#include "server/storage/database.hpp"
 #include "server/stream/stream_registry.hpp"
+#include "server/ws/ws_server.hpp"
 
 namespace liverelay {
 
@@ -28,6 +35,7 @@ class App {
 
  private:
   Result<void> start();
+  Result<void> start_rooms();
   void stop();
   HttpResponse route(const HttpRequest& request);
 
@@ -38,9 +46,19 @@ class App {
   HlsSessions hls_sessions_;
   HlsRoutes hls_routes_;
   std::unique_ptr<Timer> housekeeping_;
+  // Rooms: storage first, so that it outlives everything that writes to it.
+  std::unique_ptr<Database> database_;
+  std::unique_ptr<CommentStore> comment_store_;
+  std::unique_ptr<BanStore> ban_store_;
+  std::unique_ptr<BroadcastStore> broadcast_store_;
+  std::unique_ptr<RoomContext> room_context_;
+  std::unique_ptr<RoomRegistry> rooms_;
+  std::unique_ptr<Timer> room_flush_;
   std::unique_ptr<RtmpServer> rtmp_;
+  std::unique_ptr<WsServer> ws_;
   std::unique_ptr<HttpServer> http_;
   std::unique_ptr<StatsApi> stats_;
+  std::unique_ptr<RoomApi> room_api_;
   uv_signal_t* sigint_ = nullptr;
   uv_signal_t* sigterm_ = nullptr;
   bool stopping_ = false;

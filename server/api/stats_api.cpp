@@ -43,11 +43,16 @@ nlohmann::json hls_json(const HlsPackager& hls) {
 
 }  // namespace
 
-StatsApi::StatsApi(StreamRegistry& registry, const HlsSessions& hls_sessions, CountConnections count_connections)
-    : registry_(registry), hls_sessions_(hls_sessions), count_connections_(std::move(count_connections)) {}
+StatsApi::StatsApi(StreamRegistry& registry, const HlsSessions& hls_sessions, RoomRegistry& rooms,
+                   CountConnections count_connections)
+    : registry_(registry), hls_sessions_(hls_sessions), rooms_(rooms), count_connections_(std::move(count_connections)) {}
 
 nlohmann::json StatsApi::stream_json(const Stream& stream) const {
   nlohmann::json out = {{"name", stream.name()}, {"live", stream.live()}};
+  Room* room = rooms_.find(stream.name());
+  out["viewers"] = {{"current", room ? room->viewers() : 0}, {"peak", room ? room->peak_viewers() : 0}};
+  out["comments"] = {{"total", room ? room->comment_count() : 0},
+                     {"per_minute", room ? room->comments_per_minute(wall_ms()) : 0.0}};
   if (!stream.live()) return out;
   const IngestStats& ingest = stream.ingest();
   out["uptime_s"] = round_to(stream.uptime_s(), 0.1);

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "server/hls/hls_sessions.hpp"
+#include "server/room/room_registry.hpp"
 #include "server/http/http_types.hpp"
 #include "server/stream/stream_registry.hpp"
 
@@ -23,7 +24,8 @@ class StatsApi {
  public:
   using CountConnections = std::function<ConnectionCounts()>;
 
-  StatsApi(StreamRegistry& registry, const HlsSessions& hls_sessions, CountConnections count_connections);
+  StatsApi(StreamRegistry& registry, const HlsSessions& hls_sessions, RoomRegistry& rooms,
+           CountConnections count_connections);
 
   // The response for an /api/v1/ request, or nullopt when the path is not ours.
   std::optional<HttpResponse> route(const HttpRequest& request);
@@ -35,6 +37,7 @@ class StatsApi {
 
   StreamRegistry& registry_;
   const HlsSessions& hls_sessions_;
+  RoomRegistry& rooms_;
   CountConnections count_connections_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };

@@ -108,6 +108,65 @@ Result<void> read_streams(const std::string& path, const toml::node& node, Confi
   return {};
 }
 
+Result<void> read_room(const std::string& path, const toml::table& room, Config& config) {
+  struct NumberKey {
+    std::string_view key;
+    double min;
+    double max;
+    double* out;
+  };
+  const NumberKey rates[] = {
+      {"comments_per_s", 0.01, 1000, &config.room.comments_per_s},
+      {"comment_burst", 1, 10000, &config.room.comment_burst},
+      {"reactions_per_s", 0.01, 1000, &config.room.reactions_per_s},
+      {"reaction_burst", 1, 10000, &config.room.reaction_burst},
+  };
+  for (const auto& [key, min, max, out] : rates) {
+    auto value = number_at(path, room, "room", key, min, max);
+    if (!value) return tl::unexpected(value.error());
+    if (*value) *out = **value;
+  }
+  auto per_address = number_at(path, room, "room", "max_connections_per_address", 1, 1'000'000);
+  if (!per_address) return tl::unexpected(per_address.error());
+  if (*per_address) config.room.max_connections_per_address = static_cast<int64_t>(**per_address);
+  auto queue = number_at(path, room, "room", "send_queue_kib", 16, 1'048'576);
+  if (!queue) return tl::unexpected(queue.error());
+  if (*queue) config.room.send_queue_kib = static_cast<int64_t>(**queue);
+  return {};
+}
+
+Result<void> read_admin(const std::string& path, const toml::table& admin, Config& config) {
+  auto token = string_at(path, admin, "admin", "token");
+  if (!token) return tl::unexpected(token.error());
+  if (*token) {
+    if ((*token)->size() < 16) {
+      return fail(Errc::malformed, fmt::format("{}: admin.token must be at least 16 characters",
+                                               where(path, *admin.get("token"))));
+    }
+    config.admin_token = **token;
+  }
+  return {};
+}
+
+Result<void> read_bots(const std::string& path, const toml::node& node, Config& config) {
+  const toml::array* bots = node.as_array();
+  if (bots == nullptr) return fail(Errc::malformed, fmt::format("{}: bots must be an array of tables ([[bots]])", where(path, node)));
+  for (const toml::node& entry : *bots) {
+    const toml::table* table = entry.as_table();
+    if (table == nullptr) return fail(Errc::malformed, fmt::format("{}: [[bots]] entry must be a table", where(path, entry)));
+    auto name = string_at(path, *table, "bots", "name");
+    if (!name) return tl::unexpected(name.error());
+    auto token = string_at(path, *table, "bots", "token");
+    if (!token) return tl::unexpected(token.error());
+    if (!*name || (*name)->empty() || (*name)->size() > 32 || !*token || (*token)->size() < 16) {
+      return fail(Errc::malformed, fmt::format("{}: [[bots]] needs a name (1..32 characters) and a token of 16 or "
+                                               "more characters", where(path, entry)));
+    }
+    config.bots.push_back({**name, **token});
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<Config> load_config_file(const std::string& path, Config config) {
@@ -127,6 +186,17 @@ Result<Config> load_config_file(const std::string& path, Config config) {
   }
   if (const toml::node* streams = root.get("streams")) {
     if (auto r = read_streams(path, *streams, config); !r) return tl::unexpected(r.error());
+  }
+  if (const toml::node* room = root.get("room")) {
+    if (!room->is_table()) return fail(Errc::malformed, fmt::format("{}: [room] must be a table", where(path, *room)));
+    if (auto r = read_room(path, *room->as_table(), config); !r) return tl::unexpected(r.error());
+  }
+  if (const toml::node* admin = root.get("admin")) {
+    if (!admin->is_table()) return fail(Errc::malformed, fmt::format("{}: [admin] must be a table", where(path, *admin)));
+    if (auto r = read_admin(path, *admin->as_table(), config); !r) return tl::unexpected(r.error());
+  }
+  if (const toml::node* bots = root.get("bots")) {
+    if (auto r = read_bots(path, *bots, config); !r) return tl::unexpected(r.error());
   }
   return config;
 }

@@ -22,6 +22,22 @@ struct HlsConfig {
   int64_t window = 6;         // segments in the live playlist
 };
 
+// The rooms (live comments over WebSocket): per-connection limits.
+struct RoomConfig {
+  double comments_per_s = 1.0;  // sustained comment rate per connection
+  double comment_burst = 5.0;
+  double reactions_per_s = 5.0;
+  double reaction_burst = 20.0;
+  int64_t max_connections_per_address = 200;  // WebSockets from one address (NATs share one)
+  int64_t send_queue_kib = 512;  // a socket this far behind is disconnected
+};
+
+// A program that answers viewers: it posts as `name` with `token` (WebSocket auth or HTTP).
+struct BotConfig {
+  std::string name;
+  std::string token;
+};
+
 struct Config {
   Endpoint rtmp{"0.0.0.0", 1935};
   Endpoint http{"0.0.0.0", 8080};
@@ -32,6 +48,9 @@ struct Config {
   double reconnect_grace_s = 10.0;
   HlsConfig hls;
   std::vector<StreamKeyConfig> streams;  // empty: open mode
+  RoomConfig room;
+  std::string admin_token;  // [admin] token; empty: no admin
+  std::vector<BotConfig> bots;
 };
 
 // Reads a TOML config file over `base`. Errors name the file, the line and the key.

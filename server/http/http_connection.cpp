@@ -53,7 +53,7 @@ void HttpConnection::sweep(int64_t now_ms) {
 }
 
 void HttpConnection::close(std::string_view reason) {
-  if (done_) return;
+  if (done_ || !tcp_) return;
   done_ = true;
   logger("http")->debug("connection {} ({}) closed: {}", id_, tcp_->peer_address(), reason);
   tcp_->close();
@@ -93,6 +93,7 @@ bool HttpConnection::dispatch(http::ParsedRequest parsed, std::span<const uint8_
     refuse(400, target.error().message);
     return false;
   }
+  const bool websocket = wants_websocket(parsed);
   HttpRequest request;
   request.method = std::move(parsed.method);
   request.path = std::move(target->path);
@@ -102,10 +103,11 @@ bool HttpConnection::dispatch(http::ParsedRequest parsed, std::span<const uint8_
   request.headers = std::move(parsed.headers);
   request.body = std::move(parsed.body);
 
-  if (wants_websocket(parsed)) {
+  if (websocket) {
     // The bytes after the head (usually none yet) belong to the WebSocket.
-    if (host_.take_upgrade(request, *tcp_, after_head)) {
-      close("upgraded");
+    if (host_.take_upgrade(request, tcp_, after_head)) {
+      done_ = true;  // the socket has a new owner: nothing of it is ours to close
+      host_.finished(id_);
       return false;
     }
     refuse(404, "no WebSocket endpoint here");

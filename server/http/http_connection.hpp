@@ -24,9 +24,10 @@ class HttpConnectionHost {
  public:
   virtual ~HttpConnectionHost() = default;
   virtual HttpResponse handle(const HttpRequest& request) = 0;
-  // An upgrade request: true when someone took the socket over (they dup'ed the descriptor; the
-  // connection closes its own handle), false to answer it as plain HTTP.
-  virtual bool take_upgrade(const HttpRequest& request, TcpConnection& tcp, std::span<const uint8_t> rest) = 0;
+  // An upgrade request: true when someone took the socket over (moved out of `tcp`), false to
+  // answer it as plain HTTP. `rest`: bytes that followed the request head.
+  virtual bool take_upgrade(const HttpRequest& request, std::unique_ptr<TcpConnection>& tcp,
+                            std::span<const uint8_t> rest) = 0;
   // The connection is done; the host destroys it on a fresh call stack.
   virtual void finished(uint64_t id) = 0;
 };

@@ -54,7 +54,8 @@ void HttpServer::on_accept(uv_tcp_t* handle) {
   started.start(steady_ms());
 }
 
-bool HttpServer::take_upgrade(const HttpRequest& request, TcpConnection& tcp, std::span<const uint8_t> rest) {
+bool HttpServer::take_upgrade(const HttpRequest& request, std::unique_ptr<TcpConnection>& tcp,
+                              std::span<const uint8_t> rest) {
   return upgrade_handler_ && upgrade_handler_(request, tcp, rest);
 }
 

@@ -26,7 +26,8 @@ struct HttpServerOptions {
 
 class HttpServer final : private HttpConnectionHost {
  public:
-  using UpgradeHandler = std::function<bool(const HttpRequest&, TcpConnection&, std::span<const uint8_t>)>;
+  using UpgradeHandler =
+      std::function<bool(const HttpRequest&, std::unique_ptr<TcpConnection>&, std::span<const uint8_t>)>;
 
   HttpServer(uv_loop_t* loop, HttpHandler handler, HttpServerOptions options = {});
   ~HttpServer() override;
@@ -43,7 +44,8 @@ class HttpServer final : private HttpConnectionHost {
 
  private:
   HttpResponse handle(const HttpRequest& request) override { return handler_(request); }
-  bool take_upgrade(const HttpRequest& request, TcpConnection& tcp, std::span<const uint8_t> rest) override;
+  bool take_upgrade(const HttpRequest& request, std::unique_ptr<TcpConnection>& tcp,
+                    std::span<const uint8_t> rest) override;
   void finished(uint64_t id) override;
   void on_accept(uv_tcp_t* handle);
 

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <unordered_map>
 
 #include <sys/sendfile.h>
 #include <sys/socket.h>
@@ -24,13 +25,75 @@ struct PendingWrite {
   size_t size = 0;
 };
 
-void free_handle(uv_handle_t* handle) { delete reinterpret_cast<uv_tcp_t*>(handle); }
-
 // Reads are consumed synchronously inside the read callback, so one buffer serves every
 // connection of the (single-threaded) loop.
 std::array<char, 64 * 1024> g_read_buffer;
 
+void free_handle(uv_handle_t* handle) { delete reinterpret_cast<uv_tcp_t*>(handle); }
+
+// A connection closing gracefully, after its owner is gone: queued bytes go out, then a FIN,
+// and what the peer still sends is read and dropped until it closes too, so that the kernel
+// does not answer unread bytes with a reset that would destroy our last words (an HTTP error,
+// a WebSocket close frame) before the peer reads them. A deadline bounds all of it.
+class ClosingConnection {
+ public:
+  static void finish_all() {
+    while (!registry().empty()) registry().begin()->second->finish();
+  }
+
+  static void begin(uv_tcp_t* handle) {
+    auto* closing = new ClosingConnection(handle);
+    auto* stream = reinterpret_cast<uv_stream_t*>(handle);
+    uv_read_stop(stream);
+    uv_read_start(stream, on_alloc, on_read);
+    registry().emplace(stream, closing);
+    auto* shutdown = new uv_shutdown_t{};
+    if (uv_shutdown(shutdown, stream, [](uv_shutdown_t* request, int) { delete request; }) != 0) {
+      delete shutdown;
+      closing->finish();
+    }
+  }
+
+ private:
+  static constexpr uint64_t kDeadlineMs = 5000;
+
+  explicit ClosingConnection(uv_tcp_t* handle) : handle_(handle), timer_(new uv_timer_t{}) {
+    uv_timer_init(handle->loop, timer_);
+    timer_->data = this;
+    uv_timer_start(timer_, [](uv_timer_t* timer) { static_cast<ClosingConnection*>(timer->data)->finish(); },
+                   kDeadlineMs, 0);
+  }
+
+  // The loop is single-threaded and few connections are closing at a time.
+  static std::unordered_map<uv_stream_t*, ClosingConnection*>& registry() {
+    static std::unordered_map<uv_stream_t*, ClosingConnection*> closing;
+    return closing;
+  }
+
+  static void on_alloc(uv_handle_t*, size_t, uv_buf_t* buf) {
+    *buf = uv_buf_init(g_read_buffer.data(), static_cast<unsigned>(g_read_buffer.size()));
+  }
+  static void on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t*) {
+    if (nread >= 0) return;  // dropped
+    if (auto it = registry().find(stream); it != registry().end()) it->second->finish();
+  }
+
+  void finish() {
+    registry().erase(reinterpret_cast<uv_stream_t*>(handle_));
+    uv_timer_stop(timer_);
+    uv_close(reinterpret_cast<uv_handle_t*>(timer_), [](uv_handle_t* timer) { delete reinterpret_cast<uv_timer_t*>(timer); });
+    uv_close(reinterpret_cast<uv_handle_t*>(handle_), free_handle);  // cancels a write or shutdown still pending
+    delete this;
+  }
+
+  uv_tcp_t* handle_;
+  uv_timer_t* timer_;
+};
+
+
 }  // namespace
+
+void close_lingering_connections() { ClosingConnection::finish_all(); }
 
 std::string peer_address_of(const uv_tcp_t* handle) {
   sockaddr_storage address{};
@@ -64,8 +127,10 @@ void TcpConnection::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* 
     return;
   }
   self->bytes_in_ += static_cast<uint64_t>(nread);
-  // Last statement: the owner may destroy this connection inside the callback.
-  self->on_data_({reinterpret_cast<const uint8_t*>(buf->base), static_cast<size_t>(nread)});
+  // Last statement: the owner may destroy this connection inside the callback, or hand it to a
+  // new owner that installs its own callback (a WebSocket upgrade): call through a copy.
+  const DataCallback on_data = self->on_data_;
+  on_data({reinterpret_cast<const uint8_t*>(buf->base), static_cast<size_t>(nread)});
 }
 
 void TcpConnection::write(std::span<const uint8_t> bytes) {
@@ -76,18 +141,25 @@ void TcpConnection::write(std::span<const uint8_t> bytes) {
 void TcpConnection::write_parts(std::span<const OutgoingPart> parts) {
   if (handle_ == nullptr || parts.empty()) return;
   auto* stream = reinterpret_cast<uv_stream_t*>(handle_);
+  // Most writes have one or two parts: their buffer list lives on the stack.
+  constexpr size_t kInline = 8;
+  uv_buf_t inline_buffers[kInline];
+  std::vector<uv_buf_t> heap_buffers;
+  uv_buf_t* buffers = inline_buffers;
+  if (parts.size() > kInline) {
+    heap_buffers.resize(parts.size());
+    buffers = heap_buffers.data();
+  }
   size_t total = 0;
-  std::vector<uv_buf_t> buffers;
-  buffers.reserve(parts.size());
-  for (const auto& part : parts) {
-    buffers.push_back(uv_buf_init(const_cast<char*>(reinterpret_cast<const char*>(part.bytes.data())),
-                                  static_cast<unsigned>(part.bytes.size())));
-    total += part.bytes.size();
+  for (size_t i = 0; i < parts.size(); ++i) {
+    buffers[i] = uv_buf_init(const_cast<char*>(reinterpret_cast<const char*>(parts[i].bytes.data())),
+                             static_cast<unsigned>(parts[i].bytes.size()));
+    total += parts[i].bytes.size();
   }
   if (total == 0) return;
   size_t sent = 0;
   if (queued_bytes_ == 0) {  // keep order: never jump ahead of queued bytes
-    int written = uv_try_write(stream, buffers.data(), static_cast<unsigned>(buffers.size()));
+    int written = uv_try_write(stream, buffers, static_cast<unsigned>(parts.size()));
     if (written > 0) sent = static_cast<size_t>(written);
     else if (written != UV_EAGAIN && written < 0) return;  // the read side reports the failure
   }
@@ -176,19 +248,10 @@ uv_os_fd_t TcpConnection::fd() const {
 
 void TcpConnection::close_after_flush() {
   if (handle_ == nullptr) return;
-  uv_read_stop(reinterpret_cast<uv_stream_t*>(handle_));
-  auto* request = new uv_shutdown_t{};
   uv_tcp_t* handle = handle_;
-  handle_->data = nullptr;
+  handle_->data = nullptr;  // pending write callbacks find no owner
   handle_ = nullptr;
-  int rc = uv_shutdown(request, reinterpret_cast<uv_stream_t*>(handle), [](uv_shutdown_t* req, int) {
-    uv_close(reinterpret_cast<uv_handle_t*>(req->handle), free_handle);
-    delete req;
-  });
-  if (rc != 0) {
-    delete request;
-    uv_close(reinterpret_cast<uv_handle_t*>(handle), free_handle);
-  }
+  ClosingConnection::begin(handle);
 }
 
 void TcpConnection::close() {

@@ -84,6 +84,9 @@ class TcpConnection {
   uint64_t bytes_out_ = 0;
 };
 
+// Ends the graceful closes still running (close_after_flush) at once: for shutdown.
+void close_lingering_connections();
+
 // "203.0.113.7:50432" / "[::1]:50432" for a connected handle.
 std::string peer_address_of(const uv_tcp_t* handle);
 

@@ -6,9 +6,8 @@
 #include <openssl/crypto.h>
 
 namespace liverelay {
-namespace {
 
-bool keys_equal(std::string_view a, std::string_view b) {
+bool secrets_equal(std::string_view a, std::string_view b) {
   // Compare over the longer length so that a length mismatch costs the same time.
   const size_t n = std::max(a.size(), b.size());
   std::string padded_a(a), padded_b(b);
@@ -17,8 +16,6 @@ bool keys_equal(std::string_view a, std::string_view b) {
   const bool same_bytes = CRYPTO_memcmp(padded_a.data(), padded_b.data(), n) == 0;
   return same_bytes && a.size() == b.size();
 }
-
-}  // namespace
 
 bool is_valid_stream_name(std::string_view name) {
   if (name.empty() || name.size() > 64 || name.front() == '.') return false;
@@ -35,7 +32,7 @@ std::optional<std::string> PublishAuth::resolve(std::string_view key) const {
   }
   std::optional<std::string> match;
   for (const auto& entry : keys_) {  // no early exit: every key costs one comparison
-    if (keys_equal(entry.key, key)) match = entry.name;
+    if (secrets_equal(entry.key, key)) match = entry.name;
   }
   return match;
 }

@@ -26,6 +26,9 @@ class PublishAuth {
   std::vector<StreamKeyConfig> keys_;
 };
 
+// Compares a secret (stream key, token) with what a client sent in constant time.
+bool secrets_equal(std::string_view a, std::string_view b);
+
 // 1..64 characters of [A-Za-z0-9_-.], not starting with '.': safe in URLs and paths.
 bool is_valid_stream_name(std::string_view name);
 

@@ -97,3 +97,37 @@ TEST_CASE("listen addresses parse as HOST:PORT and [V6]:PORT") {
   CHECK_FALSE(Endpoint::parse("host:12ab"));
   CHECK(Endpoint{"::1", 80}.to_string() == "[::1]:80");
 }
+
+TEST_CASE("room limits, the admin token and bots come from the file") {
+  TempFile file(
+      "[room]\ncomments_per_s = 2.5\ncomment_burst = 10\nmax_connections_per_address = 50\nsend_queue_kib = 64\n"
+      "[admin]\ntoken = \"0123456789abcdef\"\n"
+      "[[bots]]\nname = \"Helpdesk\"\ntoken = \"bot-secret-012345\"\n");
+  auto config = load_config_file(file.path);
+  REQUIRE(config);
+  CHECK(config->room.comments_per_s == 2.5);
+  CHECK(config->room.comment_burst == 10);
+  CHECK(config->room.reactions_per_s == 5.0);  // default kept
+  CHECK(config->room.max_connections_per_address == 50);
+  CHECK(config->room.send_queue_kib == 64);
+  CHECK(config->admin_token == "0123456789abcdef");
+  REQUIRE(config->bots.size() == 1);
+  CHECK(config->bots[0].name == "Helpdesk");
+}
+
+TEST_CASE("bad room, admin and bot settings are refused with their line") {
+  const std::pair<const char*, const char*> cases[] = {
+      {"[room]\ncomments_per_s = 0\n", ":2: room.comments_per_s must be a number from 0.01 to 1000"},
+      {"[room]\nsend_queue_kib = \"big\"\n", ":2: room.send_queue_kib must be a number"},
+      {"[admin]\ntoken = \"short\"\n", ":2: admin.token must be at least 16 characters"},
+      {"[[bots]]\nname = \"x\"\n", "[[bots]] needs a name"},
+      {"room = 3\n", "[room] must be a table"},
+  };
+  for (const auto& [text, expected] : cases) {
+    TempFile file(text);
+    auto config = load_config_file(file.path);
+    INFO(text);
+    REQUIRE_FALSE(config);
+    CHECK(config.error().message.find(expected) != std::string::npos);
+  }
+}

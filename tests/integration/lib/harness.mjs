@@ -60,9 +60,11 @@ export function waitForExit(child, timeoutMs) {
 const SANITIZER_REPORT = /AddressSanitizer|LeakSanitizer|runtime error:|UndefinedBehaviorSanitizer/;
 
 export class LiveRelay {
-  static async start({ config = '', args = [] } = {}) {
+  // `dataDir`: a folder to keep across runs (the caller removes it); default a fresh one.
+  static async start({ config = '', args = [], dataDir } = {}) {
     const relay = new LiveRelay();
-    relay.dataDir = mkdtempSync(join(tmpdir(), 'liverelay-test-'));
+    relay.keepData = Boolean(dataDir);
+    relay.dataDir = dataDir ?? mkdtempSync(join(tmpdir(), 'liverelay-test-'));
     relay.rtmpPort = await freePort();
     relay.httpPort = await freePort();
     const fullArgs = ['--rtmp', `127.0.0.1:${relay.rtmpPort}`, '--http', `127.0.0.1:${relay.httpPort}`,
@@ -98,7 +100,7 @@ export class LiveRelay {
   async stop() {
     if (this.process.exitCode === null && this.process.signalCode === null) this.process.kill('SIGTERM');
     const { code, signal } = await waitForExit(this.process, 5000);
-    rmSync(this.dataDir, { recursive: true, force: true });
+    if (!this.keepData) rmSync(this.dataDir, { recursive: true, force: true });
     if (SANITIZER_REPORT.test(this.output)) throw new Error(`sanitizer report:\n${this.output}`);
     if (code !== 0) throw new Error(`liverelay exited with ${code ?? signal}:\n${this.output.slice(-4000)}`);
   }
@@ -106,6 +108,6 @@ export class LiveRelay {
   // Kills without checks (cleanup after a failed test).
   kill() {
     if (this.process.exitCode === null) this.process.kill('SIGKILL');
-    rmSync(this.dataDir, { recursive: true, force: true });
+    if (!this.keepData) rmSync(this.dataDir, { recursive: true, force: true });
   }
 }

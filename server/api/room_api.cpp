@@ -1,0 +1,124 @@
+// RoomApi: bearer tokens checked in constant time, every control call logged (never the token).
+#include "server/api/room_api.hpp"
+
+#include <charconv>
+
+#include <nlohmann/json.hpp>
+
+#include "protocol/room/server_message.hpp"
+#include "server/clock.hpp"
+#include "server/logging.hpp"
+#include "server/stream/publish_auth.hpp"
+
+namespace liverelay {
+namespace {
+
+constexpr std::string_view kPrefix = "/api/v1/streams/";
+
+std::string_view bearer_token(const HttpRequest& request) {
+  constexpr std::string_view kScheme = "Bearer ";
+  const std::string_view value = request.header("authorization");
+  return value.starts_with(kScheme) ? value.substr(kScheme.size()) : std::string_view{};
+}
+
+HttpResponse error(int status, std::string_view message) {
+  HttpResponse response = HttpResponse::json(status, nlohmann::json{{"error", message}}.dump());
+  if (status == 401) response.headers.emplace_back("WWW-Authenticate", "Bearer");
+  return response;
+}
+
+// The JSON object in a request body, or nullopt.
+std::optional<nlohmann::json> json_body(const HttpRequest& request) {
+  auto body = nlohmann::json::parse(request.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object()) return std::nullopt;
+  return body;
+}
+
+}  // namespace
+
+std::optional<HttpResponse> RoomApi::route(const HttpRequest& request) {
+  if (!request.path.starts_with(kPrefix)) return std::nullopt;
+  const std::string_view rest = std::string_view(request.path).substr(kPrefix.size());
+  const size_t slash = rest.find('/');
+  if (slash == std::string_view::npos) return std::nullopt;
+  const std::string name(rest.substr(0, slash));
+  const std::string_view action = rest.substr(slash + 1);
+  const bool comments = action == "comments";
+  const bool one_comment = action.starts_with("comments/");
+  const bool bans = action == "bans";
+  if (!comments && !one_comment && !bans) return std::nullopt;
+  if ((comments || bans) && request.method != "POST") return error(405, "use POST");
+  if (one_comment && request.method != "DELETE") return error(405, "use DELETE");
+
+  Room* room = rooms_.room(name);
+  if (room == nullptr) return error(404, "no such stream");
+  if (comments) return post_comment(*room, request);
+  if (one_comment) return delete_comment(*room, action.substr(std::string_view("comments/").size()), request);
+  return add_ban(*room, request);
+}
+
+HttpResponse RoomApi::post_comment(Room& room, const HttpRequest& request) {
+  const BotAccount* bot = bot_of(request);
+  if (bot == nullptr) {
+    logger("api")->warn("{}: POST comment from {} refused: no valid bot token", room.name(), request.peer);
+    return error(401, "a bot token is needed");
+  }
+  auto body = json_body(request);
+  if (!body || !(*body)["text"].is_string()) return error(400, "the body must be {\"text\":\"...\"}");
+  auto posted = room.post(bot->name, (*body)["text"].get<std::string>(), true, wall_ms(), request.peer);
+  if (!posted) return error(400, posted.error().message);
+  logger("api")->info("{}: bot {} posted comment {}", room.name(), bot->name, posted->id);
+  HttpResponse response = HttpResponse::json(201, room::comment_message(*posted));
+  return response;
+}
+
+HttpResponse RoomApi::delete_comment(Room& room, std::string_view id_text, const HttpRequest& request) {
+  if (!is_admin(request)) {
+    logger("api")->warn("{}: DELETE comment from {} refused: no admin token", room.name(), request.peer);
+    return error(401, "the admin token is needed");
+  }
+  uint64_t id = 0;
+  const auto [end, ec] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
+  if (ec != std::errc{} || end != id_text.data() + id_text.size()) return error(400, "bad comment id");
+  auto deleted = room.delete_comment(id);
+  if (!deleted) return error(500, "the comment could not be deleted");
+  logger("api")->info("{}: admin at {} deleted comment {}: {}", room.name(), request.peer, id,
+                      *deleted ? "done" : "not found");
+  if (!*deleted) return error(404, "no such comment");
+  HttpResponse response = HttpResponse::json(204, "");
+  return response;
+}
+
+HttpResponse RoomApi::add_ban(Room& room, const HttpRequest& request) {
+  if (!is_admin(request)) {
+    logger("api")->warn("{}: POST ban from {} refused: no admin token", room.name(), request.peer);
+    return error(401, "the admin token is needed");
+  }
+  auto body = json_body(request);
+  if (!body) return error(400, "the body must be {\"user\":\"...\"} or {\"address\":\"...\"}");
+  const bool by_user = (*body)["user"].is_string();
+  const bool by_address = (*body)["address"].is_string();
+  if (by_user == by_address) return error(400, "give exactly one of user and address");
+  const std::string value = (*body)[by_user ? "user" : "address"].get<std::string>();
+  if (value.empty() || value.size() > 128) return error(400, "bad ban value");
+  auto banned = room.ban(by_user ? BanKind::user : BanKind::address, value, wall_ms());
+  if (!banned) return error(500, "the ban could not be stored");
+  logger("api")->info("{}: admin at {} added a {} ban", room.name(), request.peer, by_user ? "user" : "address");
+  return HttpResponse::json(201, nlohmann::json{{"banned", value}}.dump());
+}
+
+bool RoomApi::is_admin(const HttpRequest& request) const {
+  const std::string_view token = bearer_token(request);
+  return !admin_token_.empty() && !token.empty() && secrets_equal(admin_token_, token);
+}
+
+const BotAccount* RoomApi::bot_of(const HttpRequest& request) const {
+  const std::string_view token = bearer_token(request);
+  if (token.empty()) return nullptr;
+  for (const auto& bot : bots_) {
+    if (secrets_equal(bot.token, token)) return &bot;
+  }
+  return nullptr;
+}
+
+}  // namespace liverelay

@@ -1,0 +1,148 @@
+// Room logic with members that record what they are sent, on a real (in-memory) SQLite.
+#include "server/room/room.hpp"
+
+#include <catch2/catch.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "server/storage/database.hpp"
+
+using namespace liverelay;
+
+namespace {
+
+class RecordingMember final : public RoomMember {
+ public:
+  explicit RecordingMember(std::string address = "203.0.113.7", std::string user_agent = "test")
+      : RoomMember(std::move(address), std::move(user_agent), RoomLimits{}) {}
+  void send(const SharedRoomMessage& message) override { received.push_back(nlohmann::json::parse(message->json())); }
+  void disconnect(uint16_t code, std::string_view) override { close_code = code; }
+
+  std::vector<nlohmann::json> of_type(std::string_view type) const {
+    std::vector<nlohmann::json> out;
+    for (const auto& m : received) {
+      if (m["type"] == type) out.push_back(m);
+    }
+    return out;
+  }
+
+  std::vector<nlohmann::json> received;
+  uint16_t close_code = 0;
+};
+
+struct Fixture {
+  std::unique_ptr<Database> database = std::move(*Database::open(":memory:"));
+  CommentStore comments{*database};
+  BanStore bans{*database};
+  BroadcastStore broadcasts{*database};
+  RoomContext context{comments, bans, broadcasts, RoomLimits{}, "admin-token-0123456789", {{"Helpdesk", "bot-token-0123456789"}}, 10'000};
+};
+
+}  // namespace
+
+TEST_CASE("room: comments reach every member in order with increasing ids; history on join", "[room]") {
+  Fixture f;
+  Room room("cam", f.context);
+  RecordingMember ana, bo;
+  room.join(ana);
+  room.join(bo);
+  room.on_text(ana, R"({"type":"hello","user":"Ana"})", 1000);
+  room.on_text(ana, R"({"type":"comment","text":"  one  "})", 1000);
+  room.on_text(bo, R"({"type":"comment","text":"two"})", 1001);
+  for (const auto* member : {&ana, &bo}) {
+    const auto comments = member->of_type("comment");
+    REQUIRE(comments.size() == 2);
+    CHECK(comments[0]["text"] == "one");
+    CHECK(comments[0]["user"] == "Ana");
+    CHECK(comments[1]["id"].get<uint64_t>() == comments[0]["id"].get<uint64_t>() + 1);
+  }
+  RecordingMember late;
+  room.join(late);
+  REQUIRE(late.received.front()["type"] == "history");
+  CHECK(late.received.front()["comments"].size() == 2);
+  CHECK(room.comment_count() == 2);
+}
+
+TEST_CASE("room: a flood is rate limited, then the member is disconnected for abuse", "[room]") {
+  Fixture f;
+  Room room("cam", f.context);
+  RecordingMember flooder;
+  room.join(flooder);
+  for (int i = 0; i < 30 && flooder.close_code == 0; ++i) {
+    room.on_text(flooder, R"({"type":"comment","text":"spam"})", 5000);
+  }
+  CHECK(flooder.of_type("comment").size() == 5);  // the burst
+  CHECK_FALSE(flooder.of_type("error").empty());
+  CHECK(flooder.of_type("error")[0]["code"] == "rate_limited");
+  CHECK(flooder.close_code == 1008);
+}
+
+TEST_CASE("room: viewer counts and reactions go out coalesced, only when they change", "[room]") {
+  Fixture f;
+  Room room("cam", f.context);
+  RecordingMember a, b;
+  room.join(a);
+  room.flush(0, 0);
+  room.flush(0, 250);
+  CHECK(a.of_type("viewers").size() == 1);
+  room.join(b);
+  room.on_text(a, R"({"type":"reaction","kind":"like"})", 300);
+  room.on_text(b, R"({"type":"reaction","kind":"like"})", 300);
+  room.flush(3, 500);  // three HLS-only players too
+  CHECK(a.of_type("viewers").back()["count"] == 5);
+  CHECK(a.of_type("reactions").size() == 1);
+  CHECK(a.of_type("reactions").back()["counts"]["like"] == 2);
+  CHECK(room.peak_viewers() == 5);
+  room.leave(b);
+  room.flush(0, 750);
+  CHECK(a.of_type("viewers").back()["count"] == 1);
+}
+
+TEST_CASE("room: moderation needs the admin token; bans stop posting; bots post as their name", "[room]") {
+  Fixture f;
+  Room room("cam", f.context);
+  RecordingMember viewer, moderator, troll("198.51.100.9"), bot;
+  for (auto* m : {&viewer, &moderator, &troll, &bot}) room.join(*m);
+  room.on_text(viewer, R"({"type":"comment","text":"hello"})", 1000);
+  const uint64_t id = viewer.of_type("comment").back()["id"];
+  room.on_text(moderator, R"({"type":"delete","id":)" + std::to_string(id) + "}", 1001);
+  CHECK(moderator.of_type("error").back()["code"] == "forbidden");
+  room.on_text(moderator, R"({"type":"auth","token":"admin-token-0123456789"})", 1002);
+  room.on_text(moderator, R"({"type":"delete","id":)" + std::to_string(id) + "}", 1003);
+  CHECK(viewer.of_type("delete").back()["id"] == id);
+  room.on_text(moderator, R"({"type":"ban","address":"198.51.100.9"})", 1004);
+  room.on_text(troll, R"({"type":"comment","text":"spam"})", 1005);
+  CHECK(troll.of_type("error").back()["code"] == "banned");
+  room.on_text(bot, R"({"type":"auth","token":"bot-token-0123456789"})", 1006);
+  room.on_text(bot, R"({"type":"comment","text":"How can I help?"})", 1007);
+  const auto answer = viewer.of_type("comment").back();
+  CHECK(answer["user"] == "Helpdesk");
+  CHECK(answer["bot"] == true);
+  RecordingMember late;
+  room.join(late);
+  CHECK(late.received.front()["comments"].size() == 1);  // the deleted comment is gone
+}
+
+TEST_CASE("room: going live opens a broadcast; comments carry their offset; the grace ends it", "[room]") {
+  Fixture f;
+  Room room("cam", f.context);
+  RecordingMember viewer;
+  room.join(viewer);
+  room.set_live(true, 10'000);
+  CHECK(viewer.of_type("state").back()["live"] == true);
+  room.on_text(viewer, R"({"type":"comment","text":"at ten seconds"})", 20'000);
+  room.set_live(false, 30'000);
+  CHECK(viewer.of_type("state").back()["live"] == false);
+  room.set_live(false, 45'000);  // grace (10 s) over: the broadcast ends
+  auto listed = f.broadcasts.list("cam");
+  REQUIRE(listed);
+  REQUIRE(listed->size() == 1);
+  CHECK((*listed)[0].ended_at_ms == 30'000);
+  auto comments = f.comments.for_broadcast((*listed)[0].id);
+  REQUIRE(comments);
+  REQUIRE(comments->size() == 1);
+  CHECK((*comments)[0].offset_ms == 10'000);
+}
