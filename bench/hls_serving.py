@@ -14,6 +14,7 @@ import re
 import resource
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -49,6 +50,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", default="100,1000")
+    parser.add_argument("--rounds", type=int, default=3, help="A B alternations per cell (median reported)")
     args = parser.parse_args()
     if not os.path.exists(BINARY):
         sys.exit("build the release binary first: scripts/build release")
@@ -96,14 +98,18 @@ http {{ access_log off; sendfile on; tcp_nopush on; keepalive_requests 1000000;
         anchor = f"http://127.0.0.1:{nginx_port}/live/bench/"
         wait_for(lambda: get(anchor + "index.m3u8"), 10, "nginx")
         size = os.path.getsize(os.path.join(root, segment))
-        print(f"HLS serving, wrk -t1, {args.seconds} s per cell, segment {size} bytes, {os.cpu_count()} cores")
-        print("| what | connections | liverelay (req/s) | nginx from disk (req/s) |")
-        print("| --- | ---: | ---: | ---: |")
+        print(f"HLS serving, wrk -t1, {args.seconds} s per run, median of {args.rounds} A B rounds, "
+              f"segment {size} bytes, {os.cpu_count()} cores")
+        print("| what | connections | liverelay (req/s) | nginx from disk (req/s) | ratio |")
+        print("| --- | ---: | ---: | ---: | ---: |")
         for what, name in (("playlist", "index.m3u8"), ("segment", segment)):
             for c in [int(x) for x in args.connections.split(",")]:
-                ours = wrk(base + name, c, args.seconds)
-                theirs = wrk(anchor + name, c, args.seconds)
-                print(f"| {what} | {c} | {ours:.0f} | {theirs:.0f} |", flush=True)
+                ours, theirs = [], []
+                for _ in range(args.rounds):  # A B A B: drift on the machine hits both alike
+                    ours.append(wrk(base + name, c, args.seconds))
+                    theirs.append(wrk(anchor + name, c, args.seconds))
+                a, b = statistics.median(ours), statistics.median(theirs)
+                print(f"| {what} | {c} | {a:.0f} | {b:.0f} | {a / b:.2f} |", flush=True)
     finally:
         for p in reversed(processes):
             p.send_signal(signal.SIGQUIT if p.args[0] == "nginx" else signal.SIGTERM)
