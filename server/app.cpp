@@ -59,10 +59,13 @@ App::~App() {
   housekeeping_.reset();
   room_flush_.reset();
   rtmp_.reset();
+  webhooks_.reset();  // cancels what is in flight; its handles close in the uv_run below
   http_.reset();
   ws_.reset();  // members leave their rooms
   room_api_.reset();
+  control_api_.reset();
   stats_.reset();
+  metrics_.reset();
   rooms_.reset();
   uv_run(&loop_, UV_RUN_DEFAULT);  // let close callbacks free their handles
   uv_loop_close(&loop_);
@@ -78,17 +81,21 @@ Result<void> App::start() {
   if (ec) return fail(Errc::io, fmt::format("data dir {}: {}", config_.data_dir, ec.message()));
 
   if (auto rooms = start_rooms(); !rooms) return rooms;
-  rtmp_ = std::make_unique<RtmpServer>(&loop_, registry_, auth_);
+  webhooks_ = std::make_unique<Webhooks>(&loop_, config_.webhooks);
+  rtmp_ = std::make_unique<RtmpServer>(&loop_, registry_, auth_, *webhooks_);
   if (auto listening = rtmp_->listen(config_.rtmp); !listening) return listening;
   http_ = std::make_unique<HttpServer>(&loop_, [this](const HttpRequest& r) { return route(r); });
   http_->set_upgrade_handler([this](const HttpRequest& request, std::unique_ptr<TcpConnection>& tcp,
                                     std::span<const uint8_t> early) { return ws_->take(request, tcp, early); });
   if (auto listening = http_->listen(config_.http); !listening) return listening;
-  stats_ = std::make_unique<StatsApi>(registry_, hls_sessions_, *rooms_, [this] {
+  auto count_connections = [this] {
     return ConnectionCounts{rtmp_ ? rtmp_->connection_count() : 0, http_ ? http_->connection_count() : 0,
                             ws_ ? ws_->connection_count() : 0};
-  });
+  };
+  stats_ = std::make_unique<StatsApi>(registry_, hls_sessions_, *rooms_, count_connections);
+  metrics_ = std::make_unique<MetricsApi>(registry_, *rooms_, count_connections);
   room_api_ = std::make_unique<RoomApi>(*rooms_, config_.admin_token, room_context_->bots);
+  control_api_ = std::make_unique<ControlApi>(registry_, *rtmp_, config_.admin_token);
 
   housekeeping_ = std::make_unique<Timer>(&loop_);
   housekeeping_->start(1000, 1000, [this] {
@@ -105,6 +112,7 @@ Result<void> App::start() {
   logger("server")->info("liverelay {} up ({} mode, HLS {} {} s x {}, data in {})", LIVERELAY_VERSION,
                          auth_.keyed() ? "keyed" : "open", config_.hls.format, config_.hls.segment_s,
                          config_.hls.window, config_.data_dir);
+  if (webhooks_->describe() != "none") logger("hooks")->info("webhooks: {}", webhooks_->describe());
   return {};
 }
 
@@ -158,14 +166,17 @@ void App::stop() {
   housekeeping_.reset();
   room_flush_.reset();
   if (rtmp_) rtmp_->stop();
+  if (webhooks_) webhooks_->stop();  // requests in flight are cancelled: nothing keeps the loop
   if (http_) http_->stop();
   if (ws_) ws_->stop();
   close_lingering_connections();
 }
 
 HttpResponse App::route(const HttpRequest& request) {
+  if (auto response = control_api_->route(request)) return std::move(*response);
   if (auto response = room_api_->route(request)) return std::move(*response);
   if (auto response = stats_->route(request)) return std::move(*response);
+  if (auto response = metrics_->route(request)) return std::move(*response);
   if (auto response = hls_routes_.route(request)) return std::move(*response);
   return HttpResponse::not_found();
 }

@@ -6,11 +6,14 @@
 #include <uv.h>
 
 #include "protocol/core/error.hpp"
+#include "server/api/control_api.hpp"
+#include "server/api/metrics_api.hpp"
 #include "server/api/room_api.hpp"
 #include "server/api/stats_api.hpp"
 #include "server/config/config.hpp"
 #include "server/hls/hls_routes.hpp"
 #include "server/hls/hls_sessions.hpp"
+#include "server/hooks/webhooks.hpp"
 #include "server/http/http_server.hpp"
 #include "server/net/timer.hpp"
 #include "server/room/room_registry.hpp"
@@ -54,11 +57,14 @@ class App {
   std::unique_ptr<RoomContext> room_context_;
   std::unique_ptr<RoomRegistry> rooms_;
   std::unique_ptr<Timer> room_flush_;
+  std::unique_ptr<Webhooks> webhooks_;  // outlives the RTMP connections that call it
   std::unique_ptr<RtmpServer> rtmp_;
   std::unique_ptr<WsServer> ws_;
   std::unique_ptr<HttpServer> http_;
   std::unique_ptr<StatsApi> stats_;
+  std::unique_ptr<MetricsApi> metrics_;
   std::unique_ptr<RoomApi> room_api_;
+  std::unique_ptr<ControlApi> control_api_;
   uv_signal_t* sigint_ = nullptr;
   uv_signal_t* sigterm_ = nullptr;
   bool stopping_ = false;

@@ -81,6 +81,8 @@ class ServerSession {
 
   [[nodiscard]] bool handshake_done() const { return handshake_.done(); }
   [[nodiscard]] std::optional<uint32_t> publishing_stream() const { return publishing_stream_; }
+  // A publish asked for and not answered yet (deleteStream withdraws it).
+  [[nodiscard]] std::optional<uint32_t> pending_publish() const { return pending_publish_; }
   [[nodiscard]] uint64_t bytes_received() const { return handshake_bytes_ + reader_.bytes_received(); }
 
  private:

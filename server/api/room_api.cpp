@@ -6,26 +6,16 @@
 #include <nlohmann/json.hpp>
 
 #include "protocol/room/server_message.hpp"
+#include "server/api/bearer.hpp"
 #include "server/clock.hpp"
 #include "server/logging.hpp"
-#include "server/stream/publish_auth.hpp"
 
 namespace liverelay {
 namespace {
 
 constexpr std::string_view kPrefix = "/api/v1/streams/";
 
-std::string_view bearer_token(const HttpRequest& request) {
-  constexpr std::string_view kScheme = "Bearer ";
-  const std::string_view value = request.header("authorization");
-  return value.starts_with(kScheme) ? value.substr(kScheme.size()) : std::string_view{};
-}
-
-HttpResponse error(int status, std::string_view message) {
-  HttpResponse response = HttpResponse::json(status, nlohmann::json{{"error", message}}.dump());
-  if (status == 401) response.headers.emplace_back("WWW-Authenticate", "Bearer");
-  return response;
-}
+HttpResponse error(int status, std::string_view message) { return api_error(status, message); }
 
 // The JSON object in a request body, or nullopt.
 std::optional<nlohmann::json> json_body(const HttpRequest& request) {
@@ -107,16 +97,11 @@ HttpResponse RoomApi::add_ban(Room& room, const HttpRequest& request) {
   return HttpResponse::json(201, nlohmann::json{{"banned", value}}.dump());
 }
 
-bool RoomApi::is_admin(const HttpRequest& request) const {
-  const std::string_view token = bearer_token(request);
-  return !admin_token_.empty() && !token.empty() && secrets_equal(admin_token_, token);
-}
+bool RoomApi::is_admin(const HttpRequest& request) const { return carries_token(request, admin_token_); }
 
 const BotAccount* RoomApi::bot_of(const HttpRequest& request) const {
-  const std::string_view token = bearer_token(request);
-  if (token.empty()) return nullptr;
   for (const auto& bot : bots_) {
-    if (secrets_equal(bot.token, token)) return &bot;
+    if (carries_token(request, bot.token)) return &bot;
   }
   return nullptr;
 }

@@ -3,7 +3,9 @@
 
 #include <cmath>
 
+#include "server/api/process_stats.hpp"
 #include "server/clock.hpp"
+#include "server/net/traffic_counters.hpp"
 
 namespace liverelay {
 namespace {
@@ -15,7 +17,8 @@ std::string to_body(const nlohmann::json& value) {
   return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-double round_to(double value, double step) { return std::round(value / step) * step; }
+// Divides rather than multiplies by the step: 3 / 10.0 prints as 0.3, 3 * 0.1 does not.
+double round_to(double value, double step) { return std::round(value / step) / std::round(1.0 / step); }
 
 nlohmann::json video_json(const media::VideoConfig& video, double fps) {
   return {{"codec", media::codec_name(video.codec)},
@@ -50,7 +53,9 @@ StatsApi::StatsApi(StreamRegistry& registry, const HlsSessions& hls_sessions, Ro
 nlohmann::json StatsApi::stream_json(const Stream& stream) const {
   nlohmann::json out = {{"name", stream.name()}, {"live", stream.live()}};
   Room* room = rooms_.find(stream.name());
-  out["viewers"] = {{"current", room ? room->viewers() : 0}, {"peak", room ? room->peak_viewers() : 0}};
+  out["viewers"] = {{"current", room ? room->viewers() : 0},
+                    {"peak", room ? room->peak_viewers() : 0},
+                    {"watch_time_s", room ? round_to(room->watch_time_s(), 0.1) : 0.0}};
   out["comments"] = {{"total", room ? room->comment_count() : 0},
                      {"per_minute", room ? room->comments_per_minute(wall_ms()) : 0.0}};
   if (!stream.live()) return out;
@@ -64,21 +69,29 @@ nlohmann::json StatsApi::stream_json(const Stream& stream) const {
                    {"bytes", ingest.total_bytes()},
                    {"frames", ingest.frames()},
                    {"keyframes", ingest.keyframes()},
-                   {"keyframe_interval_s", interval ? nlohmann::json(*interval) : nlohmann::json(nullptr)}};
+                   {"keyframe_interval_s", interval ? nlohmann::json(*interval) : nlohmann::json(nullptr)},
+                   {"timestamp_drift_ms", ingest.timestamp_drift_ms()},
+                   {"dropped_packets", ingest.dropped_packets()}};
   if (const HlsPackager* hls = stream.hls()) {
     out["hls"] = hls_json(*hls);
     out["hls"]["sessions"] = hls_sessions_.count(stream.name(), steady_ms());
+    out["hls"]["requests"] = stream.hls_requests();
+    out["hls"]["bytes_served"] = stream.hls_bytes_served();
   }
   return out;
 }
 
-nlohmann::json StatsApi::server_json() const {
+nlohmann::json StatsApi::server_json() {
   const ConnectionCounts counts = count_connections_();
   const double uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   return {{"version", LIVERELAY_VERSION},
           {"uptime_s", round_to(uptime, 0.1)},
           {"streams", {{"known", registry_.all().size()}, {"live", registry_.live_count()}}},
-          {"connections", {{"rtmp", counts.rtmp}, {"http", counts.http}, {"websocket", counts.websocket}}}};
+          {"connections", {{"rtmp", counts.rtmp}, {"http", counts.http}, {"websocket", counts.websocket}}},
+          {"cpu_percent", round_to(cpu_.percent(), 0.01)},
+          {"memory_bytes", process_resident_bytes()},
+          {"bytes_in", traffic::bytes_in()},
+          {"bytes_out", traffic::bytes_out()}};
 }
 
 std::optional<HttpResponse> StatsApi::route(const HttpRequest& request) {

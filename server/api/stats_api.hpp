@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "server/api/process_stats.hpp"
 #include "server/hls/hls_sessions.hpp"
 #include "server/room/room_registry.hpp"
 #include "server/http/http_types.hpp"
@@ -33,12 +34,13 @@ class StatsApi {
   [[nodiscard]] nlohmann::json stream_json(const Stream& stream) const;
 
  private:
-  nlohmann::json server_json() const;
+  nlohmann::json server_json();
 
   StreamRegistry& registry_;
   const HlsSessions& hls_sessions_;
   RoomRegistry& rooms_;
   CountConnections count_connections_;
+  CpuMeter cpu_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 

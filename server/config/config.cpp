@@ -1,6 +1,7 @@
 // Config loading: toml++ for the file, validation with the line of each bad key.
 #include "server/config/config.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include <fmt/format.h>
@@ -167,6 +168,38 @@ Result<void> read_bots(const std::string& path, const toml::node& node, Config& 
   return {};
 }
 
+// A hook target: an http:// or https:// URL with a host, printable ASCII without spaces.
+bool is_hook_url(std::string_view url) {
+  std::string_view rest;
+  if (url.starts_with("http://")) rest = url.substr(7);
+  else if (url.starts_with("https://")) rest = url.substr(8);
+  else return false;
+  if (rest.empty() || rest.front() == '/' || url.size() > 2048) return false;
+  return std::all_of(url.begin(), url.end(), [](char c) { return c > ' ' && c < 127; });
+}
+
+Result<void> read_webhooks(const std::string& path, const toml::table& webhooks, Config& config) {
+  const std::pair<std::string_view, std::string*> urls[] = {
+      {"on_publish", &config.webhooks.on_publish},
+      {"on_publish_done", &config.webhooks.on_publish_done},
+      {"on_record_done", &config.webhooks.on_record_done},
+  };
+  for (const auto& [key, out] : urls) {
+    auto url = string_at(path, webhooks, "webhooks", key);
+    if (!url) return tl::unexpected(url.error());
+    if (!*url) continue;
+    if (!is_hook_url(**url)) {
+      return fail(Errc::malformed, fmt::format("{}: webhooks.{} must be an http:// or https:// URL",
+                                               where(path, *webhooks.get(key)), key));
+    }
+    *out = **url;
+  }
+  auto timeout = number_at(path, webhooks, "webhooks", "timeout_s", 0.1, 30);
+  if (!timeout) return tl::unexpected(timeout.error());
+  if (*timeout) config.webhooks.timeout_s = **timeout;
+  return {};
+}
+
 }  // namespace
 
 Result<Config> load_config_file(const std::string& path, Config config) {
@@ -197,6 +230,10 @@ Result<Config> load_config_file(const std::string& path, Config config) {
   }
   if (const toml::node* bots = root.get("bots")) {
     if (auto r = read_bots(path, *bots, config); !r) return tl::unexpected(r.error());
+  }
+  if (const toml::node* webhooks = root.get("webhooks")) {
+    if (!webhooks->is_table()) return fail(Errc::malformed, fmt::format("{}: [webhooks] must be a table", where(path, *webhooks)));
+    if (auto r = read_webhooks(path, *webhooks->as_table(), config); !r) return tl::unexpected(r.error());
   }
   return config;
 }

@@ -38,6 +38,15 @@ struct BotConfig {
   std::string token;
 };
 
+// [webhooks]: HTTP POSTs with JSON to the operator's service (SRS's http hooks, nginx-rtmp's
+// on_publish). An empty URL is not called.
+struct WebhooksConfig {
+  std::string on_publish;       // asked before a publish starts; only a 2xx answer allows it
+  std::string on_publish_done;  // told when the publisher leaves
+  std::string on_record_done;   // told when a recording is complete
+  double timeout_s = 3.0;       // per request; past it on_publish refuses (fail closed)
+};
+
 struct Config {
   Endpoint rtmp{"0.0.0.0", 1935};
   Endpoint http{"0.0.0.0", 8080};
@@ -51,6 +60,7 @@ struct Config {
   RoomConfig room;
   std::string admin_token;  // [admin] token; empty: no admin
   std::vector<BotConfig> bots;
+  WebhooksConfig webhooks;
 };
 
 // Reads a TOML config file over `base`. Errors name the file, the line and the key.

@@ -51,6 +51,9 @@ void HlsPackager::on_packet(const media::MediaPacket& packet, int64_t wall_ms, i
   }
   if (auto written = muxer_->write(packet); !written) {
     logger("hls")->warn("{}: {}", name_, written.error().message);
+    ++dropped_packets_;
+  } else {
+    ++segment_packets_;
   }
 }
 
@@ -93,7 +96,10 @@ void HlsPackager::close_segment(const hls::ClosedSegment& closed, const media::M
   segment_open_ = false;
   auto bytes = next ? muxer_->finish_segment(*next) : muxer_->finish_segment();
   if (!bytes || bytes->empty()) {
-    if (!bytes) logger("hls")->warn("{}: segment dropped: {}", name_, bytes.error().message);
+    if (!bytes) {
+      logger("hls")->warn("{}: segment dropped: {}", name_, bytes.error().message);
+      dropped_packets_ += segment_packets_;
+    }
     return;
   }
   std::string init;
@@ -120,6 +126,7 @@ void HlsPackager::close_segment(const hls::ClosedSegment& closed, const media::M
 
 void HlsPackager::start_segment(int64_t wall_ms, bool discontinuity) {
   segment_open_ = true;
+  segment_packets_ = 0;
   segment_uri_ = tag_ + "-" + hls::segment_uri(options_.format, playlist_.next_sequence());
   segment_wall_ms_ = wall_ms;
   segment_discontinuity_ = discontinuity;

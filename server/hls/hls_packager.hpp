@@ -45,6 +45,8 @@ class HlsPackager {
   [[nodiscard]] std::optional<hls::StoredSegment> find(std::string_view uri) const { return store_.find(uri); }
   [[nodiscard]] bool ended() const { return playlist_.ended(); }
   [[nodiscard]] uint64_t segments_produced() const { return segments_produced_; }
+  // Packets the muxer refused, and those of segments it could not finish.
+  [[nodiscard]] uint64_t dropped_packets() const { return dropped_packets_; }
   // From the read of the keyframe that closes a segment to the playlist that lists it.
   [[nodiscard]] const LatencySamples& listing_delay_us() const { return listing_delay_us_; }
 
@@ -76,6 +78,8 @@ class HlsPackager {
   int64_t segment_wall_ms_ = 0;
   bool segment_discontinuity_ = false;
   uint64_t segments_produced_ = 0;
+  uint64_t segment_packets_ = 0;  // written into the open segment
+  uint64_t dropped_packets_ = 0;
   LatencySamples listing_delay_us_;
 };
 

@@ -18,6 +18,11 @@ HttpResponse hls_response(std::string content_type, std::string_view cache_contr
   return response;
 }
 
+// Body bytes as answered (HEAD sends none); a client that hangs up early still counts them.
+void count_served(Stream& stream, const HttpRequest& request, const HttpResponse& response) {
+  stream.on_hls_served(request.method == "HEAD" ? 0 : response.bytes().size());
+}
+
 HttpResponse not_found() {
   HttpResponse response = hls_response("text/plain", "no-cache");
   response.status = 404;
@@ -41,7 +46,7 @@ std::optional<HttpResponse> HlsRoutes::route(const HttpRequest& request) {
     preflight.headers.emplace_back("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
     return preflight;
   }
-  const Stream* stream = registry_.find(name);
+  Stream* stream = registry_.find(name);
   const HlsPackager* hls = stream ? stream->hls() : nullptr;
   if (hls == nullptr) return not_found();
 
@@ -52,6 +57,7 @@ std::optional<HttpResponse> HlsRoutes::route(const HttpRequest& request) {
     // Short: a live playlist changes every segment; a cache may still absorb a burst of players.
     HttpResponse response = hls_response("application/vnd.apple.mpegurl", "max-age=1");
     response.body = *playlist;
+    count_served(*stream, request, response);
     return response;
   }
   auto segment = hls->find(file);
@@ -61,6 +67,7 @@ std::optional<HttpResponse> HlsRoutes::route(const HttpRequest& request) {
   response.shared_body = segment->bytes->view();
   response.body_owner = segment->bytes;
   response.body_fd = segment->bytes->file_descriptor();
+  count_served(*stream, request, response);
   return response;
 }
 

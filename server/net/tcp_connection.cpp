@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 
 #include "server/net/endpoint.hpp"
+#include "server/net/traffic_counters.hpp"
 
 namespace liverelay {
 namespace {
@@ -127,6 +128,7 @@ void TcpConnection::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* 
     return;
   }
   self->bytes_in_ += static_cast<uint64_t>(nread);
+  traffic::count_in(static_cast<uint64_t>(nread));
   // Last statement: the owner may destroy this connection inside the callback, or hand it to a
   // new owner that installs its own callback (a WebSocket upgrade): call through a copy.
   const DataCallback on_data = self->on_data_;
@@ -140,6 +142,13 @@ void TcpConnection::write(std::span<const uint8_t> bytes) {
 
 void TcpConnection::write_parts(std::span<const OutgoingPart> parts) {
   if (handle_ == nullptr || parts.empty()) return;
+  if (file_sender_) {  // keep the order: behind the file (a rare path: copies)
+    for (const auto& part : parts) {
+      after_file_.emplace_back(part.bytes.begin(), part.bytes.end());
+      queued_bytes_ += part.bytes.size();
+    }
+    return;
+  }
   auto* stream = reinterpret_cast<uv_stream_t*>(handle_);
   // Most writes have one or two parts: their buffer list lives on the stack.
   constexpr size_t kInline = 8;
@@ -164,6 +173,7 @@ void TcpConnection::write_parts(std::span<const OutgoingPart> parts) {
     else if (written != UV_EAGAIN && written < 0) return;  // the read side reports the failure
   }
   bytes_out_ += sent;
+  traffic::count_out(sent);
   if (sent == total) return;
 
   auto pending = std::make_unique<PendingWrite>();
@@ -198,8 +208,9 @@ void TcpConnection::write_with_file(std::span<const uint8_t> head, const FileBod
   if (handle_ == nullptr) return;
   size_t head_sent = 0;
   size_t body_sent = 0;
+  bool socket_full = false;
   const int socket = fd();
-  if (queued_bytes_ == 0 && body.fd >= 0 && socket >= 0) {
+  if (queued_bytes_ == 0 && !file_sender_ && body.fd >= 0 && socket >= 0) {
     // MSG_MORE: the head leaves in the same segment as the file's first bytes.
     const ssize_t n = ::send(socket, head.data(), head.size(), MSG_MORE | MSG_DONTWAIT | MSG_NOSIGNAL);
     if (n > 0) head_sent = static_cast<size_t>(n);
@@ -208,18 +219,48 @@ void TcpConnection::write_with_file(std::span<const uint8_t> head, const FileBod
       while (static_cast<size_t>(offset) < body.bytes.size()) {
         const ssize_t m = ::sendfile(socket, body.fd, &offset, body.bytes.size() - static_cast<size_t>(offset));
         if (m < 0 && errno == EINTR) continue;
-        if (m <= 0) break;  // full (EAGAIN) or failed: the queue takes the rest, the read side reports errors
+        socket_full = m < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+        if (m <= 0) break;  // failed: the queue takes the rest, the read side reports the error
       }
       body_sent = static_cast<size_t>(offset);
     }
   }
   bytes_out_ += head_sent + body_sent;
+  traffic::count_out(head_sent + body_sent);
+  if (socket_full) {
+    // The rest follows with sendfile() as the socket drains, not through a copy.
+    const size_t queued = body.bytes.size() - body_sent;
+    file_sender_ = FileSender::start(handle_->loop, socket, body.fd, body.bytes, static_cast<off_t>(body_sent),
+                                     body.owner, [this, queued](bool ok, size_t sent) { on_file_sent(queued, ok, sent); });
+    if (file_sender_) {
+      queued_bytes_ += queued;
+      return;
+    }
+  }
   const OutgoingPart rest[2] = {{head.subspan(head_sent), nullptr}, {body.bytes.subspan(body_sent), body.owner}};
   write_parts(rest);
 }
 
+void TcpConnection::on_file_sent(size_t queued, bool ok, size_t sent) {
+  queued_bytes_ -= queued;
+  bytes_out_ += sent;
+  traffic::count_out(sent);
+  file_sender_.reset();
+  if (!ok) return;  // the read side reports the failure
+  auto waiting = std::move(after_file_);
+  after_file_.clear();
+  for (const auto& bytes : waiting) {
+    queued_bytes_ -= bytes.size();
+    write(bytes);
+  }
+  // Last statement: the owner may destroy this connection inside the callback.
+  if (queued_bytes_ == 0 && on_drained_) on_drained_();
+}
+
 void TcpConnection::on_write(uv_write_t* request, int status) {
   std::unique_ptr<PendingWrite> pending(static_cast<PendingWrite*>(request->data));
+  // Counted even when the owner is gone: a closing connection's last words left too.
+  if (status == 0) traffic::count_out(pending->size);
   auto* self = static_cast<TcpConnection*>(request->handle->data);
   if (self == nullptr) return;
   self->queued_bytes_ -= pending->size;
@@ -240,6 +281,10 @@ void TcpConnection::resume_reading() {
   reading_ = true;
 }
 
+void TcpConnection::set_send_buffer_size(int bytes) {
+  if (handle_ != nullptr) uv_send_buffer_size(reinterpret_cast<uv_handle_t*>(handle_), &bytes);
+}
+
 uv_os_fd_t TcpConnection::fd() const {
   uv_os_fd_t fd = -1;
   if (handle_ != nullptr) uv_fileno(reinterpret_cast<const uv_handle_t*>(handle_), &fd);
@@ -248,6 +293,15 @@ uv_os_fd_t TcpConnection::fd() const {
 
 void TcpConnection::close_after_flush() {
   if (handle_ == nullptr) return;
+  if (file_sender_) {  // what is left of the file goes through the queue, then the waiting writes
+    const OutgoingPart rest{file_sender_->rest(), file_sender_->owner()};
+    file_sender_.reset();
+    auto waiting = std::move(after_file_);
+    after_file_.clear();
+    queued_bytes_ = 0;
+    write_parts({&rest, 1});
+    for (const auto& bytes : waiting) write(bytes);
+  }
   uv_tcp_t* handle = handle_;
   handle_->data = nullptr;  // pending write callbacks find no owner
   handle_ = nullptr;
@@ -256,6 +310,8 @@ void TcpConnection::close_after_flush() {
 
 void TcpConnection::close() {
   if (handle_ == nullptr) return;
+  file_sender_.reset();
+  after_file_.clear();
   handle_->data = nullptr;
   uv_close(reinterpret_cast<uv_handle_t*>(handle_), free_handle);
   handle_ = nullptr;

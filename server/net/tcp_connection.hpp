@@ -10,6 +10,8 @@
 
 #include <uv.h>
 
+#include "server/net/file_sender.hpp"
+
 namespace liverelay {
 
 // The raw uv_tcp_t is allocated on its own and outlives this object when it must: closing
@@ -54,6 +56,8 @@ class TcpConnection {
   // Reads pause (the kernel's buffer then TCP push back on the peer) and resume.
   void pause_reading();
   void resume_reading();
+  // SO_SNDBUF (the kernel doubles it for its bookkeeping).
+  void set_send_buffer_size(int bytes);
   // The socket itself, for a protocol library taking the connection over (see release_fd).
   [[nodiscard]] uv_os_fd_t fd() const;
   // Stops reading, lets queued writes drain, then closes (used after a refusal).
@@ -73,7 +77,11 @@ class TcpConnection {
   static void on_write(uv_write_t* request, int status);
   void fail(std::string_view reason);
 
+  void on_file_sent(size_t queued, bool ok, size_t sent);
+
   uv_tcp_t* handle_;
+  std::unique_ptr<FileSender> file_sender_;     // a body going out with sendfile()
+  std::vector<std::vector<uint8_t>> after_file_;  // writes that must wait for it
   std::string peer_address_;
   DataCallback on_data_;
   ClosedCallback on_closed_;

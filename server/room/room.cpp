@@ -19,6 +19,7 @@ namespace {
 
 constexpr int64_t kMinuteMs = 60'000;
 constexpr size_t kMaxRecentCommentTimes = 100'000;
+constexpr int64_t kMaxFlushGapMs = 10'000;
 
 std::string guest_name() {
   static std::mt19937 random{std::random_device{}()};
@@ -37,7 +38,7 @@ Room::Room(std::string name, RoomContext& context) : name_(std::move(name)), con
   if (auto recent = context_.comments.recent(name_, kHistorySize)) {
     for (const auto& stored : *recent) history_.push_back(to_comment(stored));
   }
-  if (auto count = context_.comments.count(name_)) comment_count_ = *count;
+  if (auto count = context_.comments.count(name_)) comment_count_ = comments_posted_ = *count;
   if (auto bans = context_.bans.all()) {
     for (const auto& entry : *bans) {
       if (entry.stream != name_) continue;
@@ -53,6 +54,7 @@ void Room::join(RoomMember& member) {
   member.room_slot_ = members_.size();
   members_.push_back(&member);
   member_identities_.emplace(member.address(), member.user_agent());
+  if (!history_message_) rebuild_history_message();
   member.send(history_message_);
   member.send(make_room_message(room::state_message(live_)));
   if (!reactions_.empty()) member.send(make_room_message(room::reactions_message(reactions_)));
@@ -164,11 +166,12 @@ room::RoomResult<room::Comment> Room::post(const std::string& user, std::string_
   }
   last_id_ = comment.id;
   ++comment_count_;
+  ++comments_posted_;
   if (recent_comment_times_.size() == kMaxRecentCommentTimes) recent_comment_times_.pop_front();
   recent_comment_times_.push_back(now_ms);
   history_.push_back(comment);
   if (history_.size() > kHistorySize) history_.pop_front();
-  rebuild_history_message();
+  history_message_.reset();  // rebuilt at the next join: a comment costs no history render
   broadcast(make_room_message(room::comment_message(comment)));
   return comment;
 }
@@ -183,7 +186,7 @@ Result<bool> Room::delete_comment(uint64_t id) {
     history_.clear();
     for (const auto& stored : *recent) history_.push_back(to_comment(stored));
   }
-  rebuild_history_message();
+  history_message_.reset();
   broadcast(make_room_message(room::delete_message(id)));
   logger("room")->info("{}: comment {} deleted", name_, id);
   return true;
@@ -217,6 +220,12 @@ void Room::set_live(bool live, int64_t now_ms) {
 }
 
 void Room::flush(size_t hls_only_viewers, int64_t now_ms) {
+  // The count of the last flush held until now. Wall time may step: a gap outside
+  // [0, kMaxFlushGapMs] counts as nothing rather than hours of phantom watching.
+  if (last_flush_ms_ && now_ms > *last_flush_ms_ && now_ms - *last_flush_ms_ <= kMaxFlushGapMs) {
+    watch_ms_ += viewers_ * static_cast<uint64_t>(now_ms - *last_flush_ms_);
+  }
+  last_flush_ms_ = now_ms;
   viewers_ = members_.size() + hls_only_viewers;
   peak_viewers_ = std::max(peak_viewers_, viewers_);
   if (viewers_ != sent_viewers_) {
@@ -227,7 +236,6 @@ void Room::flush(size_t hls_only_viewers, int64_t now_ms) {
     reactions_dirty_ = false;
     broadcast(make_room_message(room::reactions_message(reactions_)));
   }
-  (void)now_ms;
 }
 
 double Room::comments_per_minute(int64_t now_ms) {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -68,7 +69,12 @@ class Room {
   [[nodiscard]] bool has_member_like(const std::string& address, const std::string& user_agent) const;
   [[nodiscard]] size_t viewers() const { return viewers_; }
   [[nodiscard]] size_t peak_viewers() const { return peak_viewers_; }
+  // Viewer-seconds watched in this room: the viewer count integrated over time, flush to flush.
+  [[nodiscard]] double watch_time_s() const { return static_cast<double>(watch_ms_) / 1000.0; }
   [[nodiscard]] uint64_t comment_count() const { return comment_count_; }
+  // Comments ever posted (stored at start-up plus posted since), never lowered by a deletion:
+  // a counter for /metrics.
+  [[nodiscard]] uint64_t comments_posted() const { return comments_posted_; }
   [[nodiscard]] double comments_per_minute(int64_t now_ms);
   [[nodiscard]] const room::ReactionCounts& reactions() const { return reactions_; }
 
@@ -88,6 +94,7 @@ class Room {
   SharedRoomMessage history_message_;
   uint64_t last_id_ = 0;
   uint64_t comment_count_ = 0;
+  uint64_t comments_posted_ = 0;
   std::deque<int64_t> recent_comment_times_;  // the last minute's, for the per-minute rate
   std::set<std::string> banned_users_;
   std::set<std::string> banned_addresses_;
@@ -96,6 +103,8 @@ class Room {
   size_t viewers_ = 0;
   size_t sent_viewers_ = SIZE_MAX;
   size_t peak_viewers_ = 0;
+  uint64_t watch_ms_ = 0;  // viewer-milliseconds
+  std::optional<int64_t> last_flush_ms_;
   bool live_ = false;
   std::optional<int64_t> broadcast_id_;
   int64_t broadcast_started_ms_ = 0;

@@ -18,17 +18,21 @@ rtmp::ServerSessionOptions session_options() {
 }  // namespace
 
 RtmpConnection::RtmpConnection(uv_loop_t* loop, uint64_t id, std::unique_ptr<TcpConnection> socket,
-                               StreamRegistry& registry, const PublishAuth& auth,
+                               StreamRegistry& registry, const PublishAuth& auth, Webhooks& hooks,
                                FinishedCallback on_finished)
     : id_(id),
       socket_(std::move(socket)),
       registry_(registry),
       auth_(auth),
+      hooks_(hooks),
       on_finished_(std::move(on_finished)),
       session_(session_options()),
       idle_timer_(loop) {}
 
-RtmpConnection::~RtmpConnection() { end_publish(); }
+RtmpConnection::~RtmpConnection() {
+  cancel_publish_hook();
+  end_publish();
+}
 
 void RtmpConnection::start() {
   logger("rtmp")->debug("connection {} from {}", id_, socket_->peer_address());
@@ -54,6 +58,7 @@ void RtmpConnection::drain_events() {
   while (auto event = session_.next_event()) {
     if (auto* connect = std::get_if<rtmp::ConnectRequested>(&*event)) {
       flash_ver_ = connect->flash_ver.substr(0, 128);
+      app_ = connect->app.substr(0, 64);
       logger("rtmp")->debug("connection {}: connect app={} flashVer={}", id_, connect->app.substr(0, 64), flash_ver_);
     } else if (auto* publish = std::get_if<rtmp::PublishRequested>(&*event)) {
       on_publish(*publish);
@@ -68,21 +73,75 @@ void RtmpConnection::drain_events() {
 }
 
 void RtmpConnection::on_publish(const rtmp::PublishRequested& request) {
-  // The key is a secret: log lines name the connection and, once resolved, the public name.
+  // The key is a secret: log lines and hooks name the connection and, once resolved, the
+  // public name.
   auto name = auth_.resolve(request.stream_key);
   if (!name) {
     refuse(request.stream_id, "NetStream.Publish.Unauthorized", "stream key refused",
            "publish refused: unknown stream key");
     return;
   }
-  PublisherInfo publisher{id_, socket_->peer_address(), flash_ver_};
-  stream_ = registry_.begin_broadcast(*name, std::move(publisher));
-  if (stream_ == nullptr) {
-    refuse(request.stream_id, "NetStream.Publish.BadName", "stream already publishing",
-           "publish refused: " + *name + " is already live");
+  if (!hooks_.asks_before_publish()) {
+    start_publish(request.stream_id, *name);
     return;
   }
-  session_.accept_publish(request.stream_id);
+  if (const Stream* live = registry_.find(*name); live != nullptr && live->live()) {
+    refuse_busy(request.stream_id, *name);  // before asking: the hook hears only real attempts
+    return;
+  }
+  // The session answers nothing until the hook does; the connection reads on meanwhile.
+  auto on_answer = [this, stream_id = request.stream_id, name = *name](Result<void> allowed) {
+    on_publish_hook(stream_id, name, std::move(allowed));
+  };
+  auto asked = hooks_.ask_publish(hook_info(*name), std::move(on_answer));
+  if (!asked) {
+    refuse(request.stream_id, "NetStream.Publish.Unauthorized", "publish refused",
+           "publish of " + *name + " refused: " + asked.error().message);
+    return;
+  }
+  publish_hook_ = *asked;
+  logger("rtmp")->debug("connection {}: asking on_publish about {}", id_, *name);
+}
+
+// Runs on the loop when on_publish answered; never after the connection finished (cancelled).
+void RtmpConnection::on_publish_hook(uint32_t stream_id, const std::string& name, Result<void> allowed) {
+  publish_hook_ = 0;
+  if (!allowed) {
+    refuse(stream_id, "NetStream.Publish.Unauthorized", "publish refused",
+           "publish of " + name + " refused by the on_publish hook: " + allowed.error().message);
+    return;
+  }
+  if (session_.pending_publish() != stream_id) {
+    logger("rtmp")->debug("connection {}: {} withdrawn while on_publish was asked", id_, name);
+    return;
+  }
+  start_publish(stream_id, name);
+  if (!finished_) flush();
+}
+
+void RtmpConnection::start_publish(uint32_t stream_id, const std::string& name) {
+  stream_ = registry_.begin_broadcast(name, PublisherInfo{id_, socket_->peer_address(), flash_ver_});
+  if (stream_ == nullptr) {
+    refuse_busy(stream_id, name);
+    return;
+  }
+  published_at_us_ = steady_us();
+  session_.accept_publish(stream_id);
+}
+
+void RtmpConnection::refuse_busy(uint32_t stream_id, const std::string& name) {
+  refuse(stream_id, "NetStream.Publish.BadName", "stream already publishing",
+         "publish refused: " + name + " is already live");
+}
+
+PublisherHookInfo RtmpConnection::hook_info(const std::string& name) const {
+  return {name, socket_->peer_address(), app_, flash_ver_, id_};
+}
+
+void RtmpConnection::cancel_publish_hook() {
+  if (publish_hook_ == 0) return;
+  hooks_.cancel(publish_hook_);
+  publish_hook_ = 0;
 }
 
 void RtmpConnection::refuse(uint32_t stream_id, std::string_view code, std::string_view description,
@@ -113,8 +172,12 @@ void RtmpConnection::on_media(rtmp::MediaReceived media) {
 
 void RtmpConnection::end_publish() {
   if (stream_ == nullptr) return;
+  const PublisherHookInfo publisher = hook_info(stream_->name());
   registry_.end_broadcast(*stream_);
   stream_ = nullptr;
+  const double duration_s = static_cast<double>(steady_us() - published_at_us_) / 1e6;
+  hooks_.publish_done(publisher, duration_s, socket_->bytes_in());
+  // on_record_done: the recorder (a later issue) calls hooks_.record_done when a recording is closed.
 }
 
 void RtmpConnection::flush() {
@@ -132,6 +195,7 @@ void RtmpConnection::finish(std::string_view reason) {
   if (finished_) return;
   finished_ = true;
   idle_timer_.stop();
+  cancel_publish_hook();  // a late answer must find nothing to call
   logger("rtmp")->debug("connection {} from {} ended: {}", id_, socket_->peer_address(), reason);
   end_publish();
   on_finished_(*this);  // the owner destroys us later, outside this call stack

@@ -8,6 +8,7 @@
 
 #include "protocol/rtmp/server_session.hpp"
 #include "server/net/tcp_connection.hpp"
+#include "server/hooks/webhooks.hpp"
 #include "server/net/timer.hpp"
 #include "server/stream/publish_auth.hpp"
 #include "server/stream/stream_registry.hpp"
@@ -25,7 +26,8 @@ class RtmpConnection {
   static constexpr uint64_t kIdleTimeoutMs = 30'000;
 
   RtmpConnection(uv_loop_t* loop, uint64_t id, std::unique_ptr<TcpConnection> socket,
-                 StreamRegistry& registry, const PublishAuth& auth, FinishedCallback on_finished);
+                 StreamRegistry& registry, const PublishAuth& auth, Webhooks& hooks,
+                 FinishedCallback on_finished);
   ~RtmpConnection();
 
   void start();
@@ -38,6 +40,11 @@ class RtmpConnection {
   void on_data(std::span<const uint8_t> bytes);
   void drain_events();
   void on_publish(const rtmp::PublishRequested& request);
+  void on_publish_hook(uint32_t stream_id, const std::string& name, Result<void> allowed);
+  void start_publish(uint32_t stream_id, const std::string& name);
+  [[nodiscard]] PublisherHookInfo hook_info(const std::string& name) const;
+  void cancel_publish_hook();
+  void refuse_busy(uint32_t stream_id, const std::string& name);
   void on_media(rtmp::MediaReceived media);
   void end_publish();
   void refuse(uint32_t stream_id, std::string_view code, std::string_view description,
@@ -49,11 +56,17 @@ class RtmpConnection {
   std::unique_ptr<TcpConnection> socket_;
   StreamRegistry& registry_;
   const PublishAuth& auth_;
+  Webhooks& hooks_;
   FinishedCallback on_finished_;
   rtmp::ServerSession session_;
   Timer idle_timer_;
   std::string flash_ver_;
+  std::string app_;
+  // The on_publish request being waited for (0: none). Cancelled when the connection ends, so
+  // its answer never reaches a connection that is gone.
+  Webhooks::RequestId publish_hook_ = 0;
   Stream* stream_ = nullptr;  // while publishing
+  int64_t published_at_us_ = 0;
   int64_t read_at_us_ = 0;    // when the bytes being handled were read
   bool finished_ = false;
 };

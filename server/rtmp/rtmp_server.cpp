@@ -5,8 +5,8 @@
 
 namespace liverelay {
 
-RtmpServer::RtmpServer(uv_loop_t* loop, StreamRegistry& registry, const PublishAuth& auth)
-    : loop_(loop), registry_(registry), auth_(auth), reaper_(loop) {}
+RtmpServer::RtmpServer(uv_loop_t* loop, StreamRegistry& registry, const PublishAuth& auth, Webhooks& hooks)
+    : loop_(loop), registry_(registry), auth_(auth), hooks_(hooks), reaper_(loop) {}
 
 RtmpServer::~RtmpServer() { stop(); }
 
@@ -25,10 +25,17 @@ void RtmpServer::stop() {
   reaper_.stop();
 }
 
+bool RtmpServer::kick(uint64_t connection_id, std::string_view reason) {
+  auto it = connections_.find(connection_id);
+  if (it == connections_.end()) return false;
+  it->second->close(reason);  // finishing moves it to finished_: `it` is gone after this
+  return true;
+}
+
 void RtmpServer::on_accept(uv_tcp_t* handle) {
   const uint64_t id = next_id_++;
   auto connection = std::make_unique<RtmpConnection>(
-      loop_, id, std::make_unique<TcpConnection>(handle), registry_, auth_,
+      loop_, id, std::make_unique<TcpConnection>(handle), registry_, auth_, hooks_,
       [this](RtmpConnection& finished) { on_finished(finished); });
   RtmpConnection& started = *connection;
   connections_.emplace(id, std::move(connection));

@@ -15,12 +15,15 @@ namespace liverelay {
 
 class RtmpServer {
  public:
-  RtmpServer(uv_loop_t* loop, StreamRegistry& registry, const PublishAuth& auth);
+  RtmpServer(uv_loop_t* loop, StreamRegistry& registry, const PublishAuth& auth, Webhooks& hooks);
   ~RtmpServer();
 
   Result<void> listen(const Endpoint& endpoint);
   // Stops accepting and closes every connection (their broadcasts end).
   void stop();
+
+  // Closes one connection (an operator's kick); false when there is none with that id.
+  bool kick(uint64_t connection_id, std::string_view reason);
 
   [[nodiscard]] size_t connection_count() const { return connections_.size(); }
   [[nodiscard]] Endpoint local_endpoint() const { return listener_->local_endpoint(); }
@@ -32,6 +35,7 @@ class RtmpServer {
   uv_loop_t* loop_;
   StreamRegistry& registry_;
   const PublishAuth& auth_;
+  Webhooks& hooks_;
   std::unique_ptr<TcpListener> listener_;
   std::map<uint64_t, std::unique_ptr<RtmpConnection>> connections_;
   std::vector<std::unique_ptr<RtmpConnection>> finished_;

@@ -29,7 +29,12 @@ double IngestStats::bitrate_kbps(int64_t now_ms) const {
   return static_cast<double>(window_bytes_) * 8.0 / static_cast<double>(covered);
 }
 
-void IngestStats::on_packet(const media::MediaPacket& packet) {
+void IngestStats::on_packet(const media::MediaPacket& packet, int64_t arrival_ms) {
+  if (!timing_) timing_ = Timing{packet.dts_ms, arrival_ms, packet.dts_ms, arrival_ms};
+  // Audio and video interleave with slightly out-of-order timestamps: the media clock is the
+  // latest timestamp seen.
+  timing_->last_dts_ms = std::max(timing_->last_dts_ms, packet.dts_ms);
+  timing_->last_arrival_ms = arrival_ms;
   if (packet.track != media::TrackKind::video) return;
   ++video_frames_;
   video_dts_.push_back(packet.dts_ms);
@@ -49,6 +54,11 @@ double IngestStats::fps() const {
   if (span <= 0) return 0;
   const double fps = static_cast<double>(video_dts_.size() - 1) * 1000.0 / static_cast<double>(span);
   return std::round(fps * 100.0) / 100.0;  // millisecond timestamps: two decimals are honest
+}
+
+int64_t IngestStats::timestamp_drift_ms() const {
+  if (!timing_) return 0;
+  return (timing_->last_dts_ms - timing_->first_dts_ms) - (timing_->last_arrival_ms - timing_->first_arrival_ms);
 }
 
 std::optional<double> IngestStats::keyframe_interval_s() const {

@@ -27,6 +27,12 @@ void Stream::end_broadcast() {
   if (hls_) hls_->on_publisher_gone();
 }
 
+void Stream::end_now() {
+  if (publisher_ || !hls_ || hls_->ended()) return;
+  hls_->end();
+  gone_at_ms_ = steady_ms() - options_.reconnect_grace_ms;  // the ended playlist is kept as usual
+}
+
 void Stream::tick(int64_t now) {
   if (publisher_ || !hls_) return;
   if (!hls_->ended() && now - gone_at_ms_ >= options_.reconnect_grace_ms) hls_->end();
@@ -57,7 +63,12 @@ Result<void> Stream::on_audio(uint32_t timestamp, media::SharedBuffer tag, int64
 
 Result<void> Stream::on_demuxed(Result<flv::DemuxOutput> output, size_t bytes, int64_t arrival_us) {
   stats_.on_bytes(steady_ms(), bytes);
-  if (!output) return tl::unexpected(output.error());
+  if (!output) {
+    stats_.on_dropped(1);
+    return tl::unexpected(output.error());
+  }
+  // Packaging drops (a refused write, a segment the muxer could not finish) count as ingest drops.
+  const uint64_t hls_dropped_before = hls_ ? hls_->dropped_packets() : 0;
   if (output->video_config) {
     const auto& v = *output->video_config;
     logger("stream")->info("{}: video {} {} {} {}x{}", name_, media::codec_name(v.codec), v.profile,
@@ -72,9 +83,10 @@ Result<void> Stream::on_demuxed(Result<flv::DemuxOutput> output, size_t bytes, i
     hls_->on_config(demuxer_.video_config(), demuxer_.audio_config());
   }
   if (output->packet) {
-    stats_.on_packet(*output->packet);
+    stats_.on_packet(*output->packet, arrival_us / 1000);
     if (hls_) hls_->on_packet(*output->packet, wall_ms(), arrival_us);
   }
+  if (hls_) stats_.on_dropped(hls_->dropped_packets() - hls_dropped_before);
   return {};
 }
 

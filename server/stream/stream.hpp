@@ -35,6 +35,8 @@ class Stream {
   void begin_broadcast(PublisherInfo publisher);
   // The publisher left. Within the reconnect grace a new publisher continues the broadcast.
   void end_broadcast();
+  // Ends the broadcast now, without waiting for the reconnect grace (an operator's kick).
+  void end_now();
   // Housekeeping (about once a second): ends the broadcast once the grace has passed and
   // forgets its HLS once the ended playlist has been kept long enough.
   void tick(int64_t now_ms);
@@ -59,6 +61,14 @@ class Stream {
   [[nodiscard]] const HlsPackager* hls() const { return hls_.get(); }
   // Declared frame rate from onMetaData ("framerate"), when the encoder sent one.
   [[nodiscard]] std::optional<double> metadata_fps() const { return metadata_fps_; }
+  // HLS answered from this stream (playlists and segments: requests, body bytes), counted over
+  // the stream's life, broadcasts included.
+  void on_hls_served(size_t body_bytes) {
+    ++hls_requests_;
+    hls_bytes_served_ += body_bytes;
+  }
+  [[nodiscard]] uint64_t hls_requests() const { return hls_requests_; }
+  [[nodiscard]] uint64_t hls_bytes_served() const { return hls_bytes_served_; }
 
 
  private:
@@ -74,6 +84,8 @@ class Stream {
   IngestStats stats_;
   std::string metadata_encoder_;
   std::optional<double> metadata_fps_;
+  uint64_t hls_requests_ = 0;
+  uint64_t hls_bytes_served_ = 0;
 };
 
 }  // namespace liverelay

@@ -36,10 +36,24 @@ test('ffmpeg publishes for 10 s and the stats API reports codec, resolution, fps
   assert.ok(stats.ingest.frames >= 8 * SAMPLE.fps, `frames ${stats.ingest.frames}`);
   assert.ok(stats.ingest.keyframes >= 4, `keyframes ${stats.ingest.keyframes}`);
   assert.equal(stats.ingest.keyframe_interval_s, SAMPLE.keyframeInterval);
+  assert.equal(stats.ingest.dropped_packets, 0);
+  // ffmpeg -re paces by the timestamps: media time and arrival time advance together.
+  assert.ok(Math.abs(stats.ingest.timestamp_drift_ms) < 500, `drift ${stats.ingest.timestamp_drift_ms} ms`);
+  assert.deepEqual(stats.viewers, { current: 0, peak: 0, watch_time_s: 0 });
+
+  // One playlist request: counted with its body bytes.
+  const playlist = await (await fetch(`${relay.httpUrl}/live/cam1/index.m3u8`)).text();
+  const served = (await relay.stream('cam1')).hls;
+  assert.equal(served.requests, 1);
+  assert.equal(served.bytes_served, Buffer.byteLength(playlist));
 
   const server = await relay.json('/api/v1/server');
   assert.equal(server.connections.rtmp, 1);
   assert.ok(server.uptime_s > 0);
+  assert.ok(server.cpu_percent > 0, `cpu_percent ${server.cpu_percent}`);
+  assert.ok(server.memory_bytes > 1024 * 1024, `memory_bytes ${server.memory_bytes}`);
+  assert.ok(server.bytes_in > stats.ingest.bytes, `bytes_in ${server.bytes_in} vs ingest ${stats.ingest.bytes}`);
+  assert.ok(server.bytes_out > 0);
   const list = await relay.json('/api/v1/streams');
   assert.deepEqual(list.map((s) => s.name), ['cam1']);
 

@@ -131,3 +131,43 @@ TEST_CASE("bad room, admin and bot settings are refused with their line") {
     CHECK(config.error().message.find(expected) != std::string::npos);
   }
 }
+
+TEST_CASE("webhook URLs and their timeout come from the file; none are set by default") {
+  auto defaults = resolve_config({});
+  REQUIRE(defaults);
+  CHECK(defaults->webhooks.on_publish.empty());
+  CHECK(defaults->webhooks.on_publish_done.empty());
+  CHECK(defaults->webhooks.on_record_done.empty());
+  CHECK(defaults->webhooks.timeout_s == 3.0);
+
+  TempFile file(
+      "[webhooks]\non_publish = \"http://127.0.0.1:9000/on_publish\"\n"
+      "on_publish_done = \"https://hooks.example.com/done?token=abc\"\n"
+      "on_record_done = \"http://[::1]:9000/recorded\"\ntimeout_s = 0.5\n");
+  auto config = load_config_file(file.path);
+  REQUIRE(config);
+  CHECK(config->webhooks.on_publish == "http://127.0.0.1:9000/on_publish");
+  CHECK(config->webhooks.on_publish_done == "https://hooks.example.com/done?token=abc");
+  CHECK(config->webhooks.on_record_done == "http://[::1]:9000/recorded");
+  CHECK(config->webhooks.timeout_s == 0.5);
+}
+
+TEST_CASE("bad webhook settings are refused with their line") {
+  const std::pair<const char*, const char*> cases[] = {
+      {"[webhooks]\non_publish = \"ftp://127.0.0.1/x\"\n", ":2: webhooks.on_publish must be an http:// or https:// URL"},
+      {"[webhooks]\n\non_publish_done = \"http://\"\n", ":3: webhooks.on_publish_done must be an http:// or https:// URL"},
+      {"[webhooks]\non_record_done = \"http://host/a b\"\n", ":2: webhooks.on_record_done must be an http:// or https:// URL"},
+      {"[webhooks]\non_publish = \"\"\n", ":2: webhooks.on_publish must be an http:// or https:// URL"},
+      {"[webhooks]\non_publish = 9000\n", ":2: webhooks.on_publish must be a string"},
+      {"[webhooks]\ntimeout_s = 0\n", ":2: webhooks.timeout_s must be a number from 0.1 to 30"},
+      {"[webhooks]\ntimeout_s = 31\n", ":2: webhooks.timeout_s must be a number from 0.1 to 30"},
+      {"webhooks = \"http://127.0.0.1/\"\n", ":1: [webhooks] must be a table"},
+  };
+  for (const auto& [text, expected] : cases) {
+    TempFile file(text);
+    auto config = load_config_file(file.path);
+    INFO(text);
+    REQUIRE_FALSE(config);
+    CHECK(config.error().message == file.path + expected);
+  }
+}

@@ -42,7 +42,7 @@ TEST_CASE("ingest bitrate falls to zero when the publisher goes quiet") {
 
 TEST_CASE("frame rate comes from video timestamps rounded by milliseconds") {
   IngestStats stats(5000);
-  for (int i = 0; i < 300; ++i) stats.on_packet(video_frame(i * 1000 / 30, i % 60 == 0));
+  for (int i = 0; i < 300; ++i) stats.on_packet(video_frame(i * 1000 / 30, i % 60 == 0), i * 1000 / 30);
   CHECK(stats.fps() == Approx(30.0).margin(0.01));
   CHECK(stats.frames() == 300);
   CHECK(stats.keyframes() == 5);
@@ -55,9 +55,46 @@ TEST_CASE("audio packets do not count as frames") {
   MediaPacket audio;
   audio.track = TrackKind::audio;
   audio.keyframe = true;
-  stats.on_packet(audio);
+  stats.on_packet(audio, 0);
   CHECK(stats.frames() == 0);
   CHECK(stats.keyframes() == 0);
   CHECK(stats.fps() == 0.0);
   CHECK_FALSE(stats.keyframe_interval_s());
+}
+
+TEST_CASE("timestamp drift is media time elapsed minus arrival time elapsed") {
+  IngestStats stats;
+  CHECK(stats.timestamp_drift_ms() == 0);
+  // Timestamps start at 5000 and arrivals at 100000: only the elapsed times matter.
+  for (int i = 0; i <= 300; ++i) stats.on_packet(video_frame(5000 + i * 1000 / 30, false), 100'000 + i * 1000 / 30);
+  CHECK(stats.timestamp_drift_ms() == 0);
+  // The encoder's clock runs 1% fast: 10 s of media arrive in 9.9 s.
+  IngestStats fast;
+  for (int i = 0; i <= 300; ++i) fast.on_packet(video_frame(i * 1000 / 30, false), i * 990 / 30);
+  CHECK(fast.timestamp_drift_ms() == 100);
+  // A publisher that stalls for 2 s and then resumes where it was is 2 s behind.
+  IngestStats stalled;
+  stalled.on_packet(video_frame(0, true), 0);
+  stalled.on_packet(video_frame(33, false), 33);
+  stalled.on_packet(video_frame(66, false), 2066);
+  CHECK(stalled.timestamp_drift_ms() == -2000);
+}
+
+TEST_CASE("timestamp drift follows the latest timestamp when audio and video interleave") {
+  IngestStats stats;
+  MediaPacket audio;
+  audio.track = TrackKind::audio;
+  audio.dts_ms = 1021;
+  stats.on_packet(video_frame(0, true), 0);
+  stats.on_packet(audio, 1000);
+  stats.on_packet(video_frame(1000, false), 1000);  // behind the audio just before it
+  CHECK(stats.timestamp_drift_ms() == 21);
+}
+
+TEST_CASE("dropped packets add up") {
+  IngestStats stats;
+  CHECK(stats.dropped_packets() == 0);
+  stats.on_dropped(1);
+  stats.on_dropped(3);
+  CHECK(stats.dropped_packets() == 4);
 }

@@ -146,3 +146,38 @@ TEST_CASE("room: going live opens a broadcast; comments carry their offset; the 
   REQUIRE(comments->size() == 1);
   CHECK((*comments)[0].offset_ms == 10'000);
 }
+
+TEST_CASE("room: watch time integrates the viewer count between flushes", "[room]") {
+  Fixture f;
+  Room room("cam", f.context);
+  RecordingMember ana, bo;
+  room.flush(0, 1'000);
+  room.join(ana);
+  room.join(bo);
+  room.flush(0, 1'250);  // nobody was watching before this flush
+  CHECK(room.watch_time_s() == 0.0);
+  for (int64_t t = 1'500; t <= 11'250; t += 250) room.flush(0, t);  // two viewers for 10 s
+  CHECK(room.watch_time_s() == Approx(20.0));
+  room.leave(bo);
+  room.flush(4, 11'500);  // one member and four HLS-only players from here
+  room.flush(4, 12'500);
+  CHECK(room.watch_time_s() == Approx(20.5 + 5.0));
+  room.flush(4, 3'000'000);  // a wall-clock step counts as nothing
+  room.flush(4, 2'000'000);
+  CHECK(room.watch_time_s() == Approx(25.5));
+}
+
+TEST_CASE("room: comments posted only grow; a deletion lowers the stored count alone", "[room]") {
+  Fixture f;
+  Room room("cam", f.context);
+  RecordingMember ana;
+  room.join(ana);
+  room.on_text(ana, R"({"type":"comment","text":"one"})", 1000);
+  room.on_text(ana, R"({"type":"comment","text":"two"})", 1001);
+  const uint64_t first = ana.of_type("comment").front()["id"];
+  REQUIRE(room.delete_comment(first));
+  CHECK(room.comment_count() == 1);
+  CHECK(room.comments_posted() == 2);
+  Room reopened("cam", f.context);  // after a restart: what storage holds
+  CHECK(reopened.comments_posted() == 1);
+}
