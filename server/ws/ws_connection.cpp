@@ -6,6 +6,13 @@
 #include "server/logging.hpp"
 
 namespace liverelay {
+namespace {
+
+// The kernel's share of a slow reader's backlog: small room messages need little, and a fixed
+// size keeps autotuning from growing it to megabytes per socket (our own queue bounds the rest).
+constexpr int kSocketSendBuffer = 256 * 1024;
+
+}  // namespace
 
 WsConnection::WsConnection(uint64_t id, std::unique_ptr<TcpConnection> tcp, Room& room, WsConnectionHost& host,
                            const WsLimits& limits, const RoomLimits& room_limits, std::string address,
@@ -25,6 +32,7 @@ void WsConnection::start(const std::string& handshake_response, std::span<const 
   last_ping_ms_ = now_ms;
   tcp_->write({reinterpret_cast<const uint8_t*>(handshake_response.data()), handshake_response.size()});
   tcp_->set_drained_callback(nullptr);
+  tcp_->set_send_buffer_size(kSocketSendBuffer);
   tcp_->start([this](std::span<const uint8_t> bytes) { on_data(bytes); },
               [this](std::string_view reason) { finish(reason); });
   room_.join(*this);
