@@ -170,3 +170,36 @@ test('stopping the server while on_publish is pending cancels the request and ex
     await hanging.stop();
   }
 });
+
+test('the hook allows one key and refuses another; a hanging hook refuses while other streams go on', async () => {
+  const keys = { alice: 'sk_alice_0a1b2c3d', bob: 'sk_bob_4e5f6a7b', carol: 'sk_carol_8c9d0e1f' };
+  const own = await HookTarget.start();
+  own.onPublish = (record) => ({ alice: 200, bob: 403, carol: 'hang' })[record.body.stream];
+  const streams = Object.entries(keys).map(([name, key]) => `[[streams]]\nname = "${name}"\nkey = "${key}"\n`).join('');
+  const config = `${streams}[webhooks]\non_publish = "${own.url('/on_publish')}"\ntimeout_s = 1\n`;
+  const other = await LiveRelay.start({ config });
+  const alice = publishWithFfmpeg(other.rtmpUrl(keys.alice), sampleFlv(), { loop: true });
+  let bob;
+  let carol;
+  try {
+    await waitFor(async () => (await other.stream('alice')).live, { what: 'alice live', timeoutMs: 15000 });
+    bob = publishWithFfmpeg(other.rtmpUrl(keys.bob), sampleFlv(), { extra: ['-t', '5'] });
+    assert.notEqual((await waitForExit(bob, 10000)).code, 0);
+    assert.equal((await other.stream('bob')).live, false);
+
+    const framesBefore = (await other.stream('alice')).ingest.frames;
+    carol = publishWithFfmpeg(other.rtmpUrl(keys.carol), sampleFlv(), { extra: ['-t', '5'] });
+    assert.notEqual((await waitForExit(carol, 10000)).code, 0);
+    assert.equal((await other.stream('carol')).live, false);
+    const aliceNow = await other.stream('alice');
+    assert.equal(aliceNow.live, true);
+    assert.ok(aliceNow.ingest.frames > framesBefore + 20, 'alice kept flowing while carol waited on the hook');
+    for (const record of own.received('/on_publish')) {
+      assert.ok(!record.raw.includes('sk_'), 'no stream key in a hook body');
+    }
+  } finally {
+    for (const child of [alice, bob, carol]) child?.kill('SIGKILL');
+    await other.stop();
+    await own.stop();
+  }
+});
