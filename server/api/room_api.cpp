@@ -15,8 +15,6 @@ namespace {
 
 constexpr std::string_view kPrefix = "/api/v1/streams/";
 
-HttpResponse error(int status, std::string_view message) { return api_error(status, message); }
-
 // The JSON object in a request body, or nullopt.
 std::optional<nlohmann::json> json_body(const HttpRequest& request) {
   auto body = nlohmann::json::parse(request.body, nullptr, false);
@@ -37,11 +35,11 @@ std::optional<HttpResponse> RoomApi::route(const HttpRequest& request) {
   const bool one_comment = action.starts_with("comments/");
   const bool bans = action == "bans";
   if (!comments && !one_comment && !bans) return std::nullopt;
-  if ((comments || bans) && request.method != "POST") return error(405, "use POST");
-  if (one_comment && request.method != "DELETE") return error(405, "use DELETE");
+  if ((comments || bans) && request.method != "POST") return api_error(405, "use POST");
+  if (one_comment && request.method != "DELETE") return api_error(405, "use DELETE");
 
   Room* room = rooms_.room(name);
-  if (room == nullptr) return error(404, "no such stream");
+  if (room == nullptr) return api_error(404, "no such stream");
   if (comments) return post_comment(*room, request);
   if (one_comment) return delete_comment(*room, action.substr(std::string_view("comments/").size()), request);
   return add_ban(*room, request);
@@ -51,12 +49,12 @@ HttpResponse RoomApi::post_comment(Room& room, const HttpRequest& request) {
   const BotAccount* bot = bot_of(request);
   if (bot == nullptr) {
     logger("api")->warn("{}: POST comment from {} refused: no valid bot token", room.name(), request.peer);
-    return error(401, "a bot token is needed");
+    return api_error(401, "a bot token is needed");
   }
   auto body = json_body(request);
-  if (!body || !(*body)["text"].is_string()) return error(400, "the body must be {\"text\":\"...\"}");
+  if (!body || !(*body)["text"].is_string()) return api_error(400, "the body must be {\"text\":\"...\"}");
   auto posted = room.post(bot->name, (*body)["text"].get<std::string>(), true, wall_ms(), request.peer);
-  if (!posted) return error(400, posted.error().message);
+  if (!posted) return api_error(400, posted.error().message);
   logger("api")->info("{}: bot {} posted comment {}", room.name(), bot->name, posted->id);
   HttpResponse response = HttpResponse::json(201, room::comment_message(*posted));
   return response;
@@ -65,16 +63,16 @@ HttpResponse RoomApi::post_comment(Room& room, const HttpRequest& request) {
 HttpResponse RoomApi::delete_comment(Room& room, std::string_view id_text, const HttpRequest& request) {
   if (!is_admin(request)) {
     logger("api")->warn("{}: DELETE comment from {} refused: no admin token", room.name(), request.peer);
-    return error(401, "the admin token is needed");
+    return api_error(401, "the admin token is needed");
   }
   uint64_t id = 0;
   const auto [end, ec] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
-  if (ec != std::errc{} || end != id_text.data() + id_text.size()) return error(400, "bad comment id");
+  if (ec != std::errc{} || end != id_text.data() + id_text.size()) return api_error(400, "bad comment id");
   auto deleted = room.delete_comment(id);
-  if (!deleted) return error(500, "the comment could not be deleted");
+  if (!deleted) return api_error(500, "the comment could not be deleted");
   logger("api")->info("{}: admin at {} deleted comment {}: {}", room.name(), request.peer, id,
                       *deleted ? "done" : "not found");
-  if (!*deleted) return error(404, "no such comment");
+  if (!*deleted) return api_error(404, "no such comment");
   HttpResponse response = HttpResponse::json(204, "");
   return response;
 }
@@ -82,17 +80,17 @@ HttpResponse RoomApi::delete_comment(Room& room, std::string_view id_text, const
 HttpResponse RoomApi::add_ban(Room& room, const HttpRequest& request) {
   if (!is_admin(request)) {
     logger("api")->warn("{}: POST ban from {} refused: no admin token", room.name(), request.peer);
-    return error(401, "the admin token is needed");
+    return api_error(401, "the admin token is needed");
   }
   auto body = json_body(request);
-  if (!body) return error(400, "the body must be {\"user\":\"...\"} or {\"address\":\"...\"}");
+  if (!body) return api_error(400, "the body must be {\"user\":\"...\"} or {\"address\":\"...\"}");
   const bool by_user = (*body)["user"].is_string();
   const bool by_address = (*body)["address"].is_string();
-  if (by_user == by_address) return error(400, "give exactly one of user and address");
+  if (by_user == by_address) return api_error(400, "give exactly one of user and address");
   const std::string value = (*body)[by_user ? "user" : "address"].get<std::string>();
-  if (value.empty() || value.size() > 128) return error(400, "bad ban value");
+  if (value.empty() || value.size() > 128) return api_error(400, "bad ban value");
   auto banned = room.ban(by_user ? BanKind::user : BanKind::address, value, wall_ms());
-  if (!banned) return error(500, "the ban could not be stored");
+  if (!banned) return api_error(500, "the ban could not be stored");
   logger("api")->info("{}: admin at {} added a {} ban", room.name(), request.peer, by_user ? "user" : "address");
   return HttpResponse::json(201, nlohmann::json{{"banned", value}}.dump());
 }

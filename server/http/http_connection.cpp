@@ -11,16 +11,6 @@
 namespace liverelay {
 namespace {
 
-// "203.0.113.7:50432" -> "203.0.113.7", "[::1]:50432" -> "::1".
-std::string host_of(const std::string& address) {
-  if (!address.empty() && address.front() == '[') {
-    const size_t close = address.find(']');
-    return close == std::string::npos ? address : address.substr(1, close - 1);
-  }
-  const size_t colon = address.rfind(':');
-  return colon == std::string::npos ? address : address.substr(0, colon);
-}
-
 bool wants_websocket(const http::ParsedRequest& request) {
   std::string upgrade(request.header("upgrade"));
   for (char& c : upgrade) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -32,7 +22,7 @@ bool wants_websocket(const http::ParsedRequest& request) {
 HttpConnection::HttpConnection(uint64_t id, std::unique_ptr<TcpConnection> tcp, HttpConnectionHost& host,
                                const http::RequestLimits& limits, const HttpTimeouts& timeouts)
     : id_(id), tcp_(std::move(tcp)), host_(host), timeouts_(timeouts), parser_(limits),
-      peer_host_(host_of(tcp_->peer_address())) {}
+      peer_host_(tcp_->peer_host()) {}
 
 void HttpConnection::start(int64_t now_ms) {
   last_activity_ms_ = now_ms;

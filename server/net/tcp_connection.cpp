@@ -96,14 +96,15 @@ class ClosingConnection {
 
 void close_lingering_connections() { ClosingConnection::finish_all(); }
 
-std::string peer_address_of(const uv_tcp_t* handle) {
+Endpoint peer_endpoint_of(const uv_tcp_t* handle) {
   sockaddr_storage address{};
   int length = sizeof(address);
-  if (uv_tcp_getpeername(handle, reinterpret_cast<sockaddr*>(&address), &length) != 0) return "?";
-  return Endpoint::from_sockaddr(reinterpret_cast<const sockaddr*>(&address)).to_string();
+  if (uv_tcp_getpeername(handle, reinterpret_cast<sockaddr*>(&address), &length) != 0) return {"?", 0};
+  return Endpoint::from_sockaddr(reinterpret_cast<const sockaddr*>(&address));
 }
 
-TcpConnection::TcpConnection(uv_tcp_t* handle) : handle_(handle), peer_address_(peer_address_of(handle)) {
+TcpConnection::TcpConnection(uv_tcp_t* handle)
+    : handle_(handle), peer_(peer_endpoint_of(handle)), peer_address_(peer_.to_string()) {
   handle_->data = this;
   uv_tcp_nodelay(handle_, 1);
 }

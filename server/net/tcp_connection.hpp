@@ -10,6 +10,7 @@
 
 #include <uv.h>
 
+#include "server/net/endpoint.hpp"
 #include "server/net/file_sender.hpp"
 
 namespace liverelay {
@@ -67,7 +68,8 @@ class TcpConnection {
 
   [[nodiscard]] bool open() const { return handle_ != nullptr; }
   [[nodiscard]] size_t queued_bytes() const { return queued_bytes_; }
-  [[nodiscard]] const std::string& peer_address() const { return peer_address_; }
+  [[nodiscard]] const std::string& peer_address() const { return peer_address_; }  // "ip:port"
+  [[nodiscard]] const std::string& peer_host() const { return peer_.host; }          // "ip"
   [[nodiscard]] uint64_t bytes_in() const { return bytes_in_; }
   [[nodiscard]] uint64_t bytes_out() const { return bytes_out_; }
 
@@ -82,6 +84,7 @@ class TcpConnection {
   uv_tcp_t* handle_;
   std::unique_ptr<FileSender> file_sender_;     // a body going out with sendfile()
   std::vector<std::vector<uint8_t>> after_file_;  // writes that must wait for it
+  Endpoint peer_;
   std::string peer_address_;
   DataCallback on_data_;
   ClosedCallback on_closed_;
@@ -95,7 +98,7 @@ class TcpConnection {
 // Ends the graceful closes still running (close_after_flush) at once: for shutdown.
 void close_lingering_connections();
 
-// "203.0.113.7:50432" / "[::1]:50432" for a connected handle.
-std::string peer_address_of(const uv_tcp_t* handle);
+// The peer of a connected handle ("?" when the socket cannot tell).
+Endpoint peer_endpoint_of(const uv_tcp_t* handle);
 
 }  // namespace liverelay

@@ -99,12 +99,12 @@ void Room::on_text(RoomMember& member, std::string_view frame, int64_t now_ms) {
         } else if constexpr (std::is_same_v<T, room::DeleteRequest>) {
           if (!member.admin()) return refuse(member, room::RoomErrorCode::forbidden, "delete needs the admin token", now_ms);
           if (auto deleted = delete_comment(request.id); !deleted || !*deleted) {
-            send_error(member, room::RoomErrorCode::bad_request, "no such comment", now_ms);
+            send_error(member, room::RoomErrorCode::bad_request, "no such comment");
           }
         } else if constexpr (std::is_same_v<T, room::BanRequest>) {
           if (!member.admin()) return refuse(member, room::RoomErrorCode::forbidden, "ban needs the admin token", now_ms);
           const BanKind kind = request.target == room::BanTarget::user ? BanKind::user : BanKind::address;
-          if (!ban(kind, request.value, now_ms)) send_error(member, room::RoomErrorCode::bad_request, "ban not stored", now_ms);
+          if (!ban(kind, request.value, now_ms)) send_error(member, room::RoomErrorCode::bad_request, "ban not stored");
         } else if constexpr (std::is_same_v<T, room::Auth>) {
           handle_auth(member, request.token, now_ms);
         }
@@ -113,14 +113,14 @@ void Room::on_text(RoomMember& member, std::string_view frame, int64_t now_ms) {
 }
 
 void Room::refuse(RoomMember& member, room::RoomErrorCode code, std::string_view message, int64_t now_ms) {
-  send_error(member, code, message, now_ms);
+  send_error(member, code, message);
   if (member.abuse().strike(now_ms)) {
     logger("room")->info("{}: {} ({}) disconnected for repeated abuse", name_, member.address(), member.user());
     member.disconnect(websocket::kClosePolicyViolation, "repeated abuse");
   }
 }
 
-void Room::send_error(RoomMember& member, room::RoomErrorCode code, std::string_view message, int64_t) {
+void Room::send_error(RoomMember& member, room::RoomErrorCode code, std::string_view message) {
   member.send(make_room_message(room::error_message(code, message)));
 }
 
@@ -130,7 +130,7 @@ void Room::handle_comment(RoomMember& member, const std::string& text, int64_t n
     return refuse(member, room::RoomErrorCode::rate_limited, "too many comments: slow down", now_ms);
   }
   auto posted = post(member.user(), text, member.bot(), now_ms, member.address());
-  if (!posted) send_error(member, posted.error().code, posted.error().message, now_ms);
+  if (!posted) send_error(member, posted.error().code, posted.error().message);
 }
 
 void Room::handle_auth(RoomMember& member, const std::string& token, int64_t now_ms) {

@@ -80,7 +80,7 @@ class Room {
 
  private:
   void broadcast(const SharedRoomMessage& message);
-  void send_error(RoomMember& member, room::RoomErrorCode code, std::string_view message, int64_t now_ms);
+  void send_error(RoomMember& member, room::RoomErrorCode code, std::string_view message);
   void handle_comment(RoomMember& member, const std::string& text, int64_t now_ms);
   void handle_auth(RoomMember& member, const std::string& token, int64_t now_ms);
   bool banned(const RoomMember& member) const;
