@@ -74,10 +74,20 @@ std::vector<uint8_t> ClientSession::take_output() {
 }
 
 void ClientSession::send_media(MessageType type, uint32_t timestamp, std::span<const uint8_t> payload) {
-  if (!publishing_ || (type != MessageType::audio && type != MessageType::video)) return;
-  const uint32_t chunk_stream = type == MessageType::audio ? kAudioChunkStream : kVideoChunkStream;
-  send(Message{chunk_stream, static_cast<uint8_t>(type), *stream_id_, timestamp,
-               std::vector<uint8_t>(payload.begin(), payload.end())});
+  if (!publishing_) return;
+  std::vector<uint8_t> body;
+  uint32_t chunk_stream = kVideoChunkStream;
+  if (type == MessageType::audio) {
+    chunk_stream = kAudioChunkStream;
+  } else if (type == MessageType::data_amf0) {
+    // Metadata is kept by the server only behind @setDataFrame (FFmpeg and OBS send it so).
+    chunk_stream = kDataChunkStream;
+    amf0::encode("@setDataFrame", body);
+  } else if (type != MessageType::video) {
+    return;
+  }
+  body.insert(body.end(), payload.begin(), payload.end());
+  send(Message{chunk_stream, static_cast<uint8_t>(type), *stream_id_, timestamp, std::move(body)});
 }
 
 void ClientSession::send_metadata(const amf0::Value& metadata) {
@@ -194,15 +204,8 @@ Result<void> ClientSession::on_data(const Message& message) {
   if (!playing_) return {};
   auto values = parse_data(message);
   if (!values) return tl::unexpected(std::move(values.error()).context("data message"));
-  size_t first = 0;
-  auto name_at = [&](size_t i) -> std::string {
-    return i < values->size() && (*values)[i].as_string() ? *(*values)[i].as_string() : "";
-  };
-  if (name_at(first) == "@setDataFrame") ++first;
-  if (name_at(first) == "onMetaData" && first + 1 < values->size()) {
-    events_.push_back(RemoteMetadata{(*values)[first + 1]});
-  }
   // |RtmpSampleAccess and other data messages mean nothing to a relay.
+  if (const amf0::Value* metadata = metadata_in(*values)) events_.push_back(RemoteMetadata{*metadata});
   return {};
 }
 

@@ -76,8 +76,9 @@ class ClientSession {
   // Bytes to send to the server; empties the buffer.
   std::vector<uint8_t> take_output();
 
-  // Publishing, once PublishStarted arrived (ignored before): audio or video tag payloads, and
-  // the stream's metadata as @setDataFrame onMetaData (as encoders send it).
+  // Publishing, once PublishStarted arrived (ignored before): audio or video tag payloads, or a
+  // data message (data_amf0) holding the encoded "onMetaData" and its object, sent behind
+  // @setDataFrame. send_metadata encodes the metadata object itself.
   void send_media(MessageType type, uint32_t timestamp, std::span<const uint8_t> payload);
   void send_metadata(const amf0::Value& metadata);
   // Leaves politely: FCUnpublish (when publishing) and deleteStream. The caller then closes.

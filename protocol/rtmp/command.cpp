@@ -103,4 +103,13 @@ Result<std::vector<amf0::Value>> parse_data(const Message& message) {
   return decode_body(message, amf3, amf3 ? "AMF3 data" : "AMF0 data");
 }
 
+const amf0::Value* metadata_in(const std::vector<amf0::Value>& values) {
+  auto name_at = [&](size_t i) -> std::string_view {
+    return i < values.size() && values[i].as_string() ? std::string_view(*values[i].as_string()) : "";
+  };
+  size_t first = name_at(0) == "@setDataFrame" ? 1 : 0;
+  if (name_at(first) != "onMetaData" || first + 1 >= values.size()) return nullptr;
+  return &values[first + 1];
+}
+
 }  // namespace liverelay::rtmp

@@ -30,4 +30,8 @@ Message make_data(uint32_t message_stream_id, std::span<const amf0::Value> value
 // Parses a data message (type 18, or 15 with its leading format byte) into its values.
 Result<std::vector<amf0::Value>> parse_data(const Message& message);
 
+// The metadata object of a data message's values: "@setDataFrame", "onMetaData", {...} as
+// encoders send it, or a bare "onMetaData", {...} as some servers and old encoders do.
+const amf0::Value* metadata_in(const std::vector<amf0::Value>& values);
+
 }  // namespace liverelay::rtmp

@@ -35,12 +35,6 @@ std::optional<SessionEvent> ServerSession::next_event() {
   return event;
 }
 
-std::vector<uint8_t> ServerSession::take_output() {
-  std::vector<uint8_t> out;
-  out.swap(output_);
-  return out;
-}
-
 Result<void> ServerSession::on_message(Message message) {
   switch (message.type()) {
     case MessageType::set_chunk_size:

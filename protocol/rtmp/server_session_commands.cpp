@@ -3,31 +3,12 @@
 
 #include "protocol/rtmp/control.hpp"
 #include "protocol/rtmp/server_session.hpp"
+#include "protocol/rtmp/server_session_detail.hpp"
 
 namespace liverelay::rtmp {
-namespace {
-
-// "live?token=x" -> "live"; "live/" -> "live".
-std::string strip_query(std::string_view name) {
-  auto end = name.find('?');
-  std::string out(name.substr(0, end));
-  while (!out.empty() && out.back() == '/') out.pop_back();
-  return out;
-}
-
-std::string string_argument(const Command& command, size_t index) {
-  if (command.arguments.size() <= index) return {};
-  const std::string* s = command.arguments[index].as_string();
-  return s ? *s : std::string();
-}
-
-amf0::Value status_object(std::string_view level, std::string_view code, std::string_view description) {
-  return amf0::Object{{"level", std::string(level)},
-                      {"code", std::string(code)},
-                      {"description", std::string(description)}};
-}
-
-}  // namespace
+using detail::status_object;
+using detail::string_argument;
+using detail::strip_query;
 
 Result<void> ServerSession::on_command(const Message& message) {
   auto parsed = parse_command(message);
@@ -54,9 +35,11 @@ Result<void> ServerSession::on_command(const Message& message) {
     send_result(command.transaction_id, amf0::Null{}, amf0::Undefined{});
   } else if (name == "deleteStream") {
     auto id = command.arguments.empty() ? std::nullopt : command.arguments[0].as_number();
-    if (id) end_publish(static_cast<uint32_t>(*id));
+    if (id && *id >= 0 && *id < 4294967296.0) end_stream(static_cast<uint32_t>(*id));
   } else if (name == "closeStream") {
-    end_publish(message.message_stream_id);
+    end_stream(message.message_stream_id);
+  } else if (detail::is_play_command(name)) {
+    on_stream_command(message, command);
   } else if (command.transaction_id != 0) {
     // An unknown request gets an error result, never a dropped connection.
     Command reply{"_error", command.transaction_id, amf0::Null{},
@@ -134,6 +117,11 @@ void ServerSession::reject_publish(uint32_t stream_id, std::string_view code,
   send_status(stream_id, "error", code, description);
 }
 
+void ServerSession::end_stream(uint32_t stream_id) {
+  end_publish(stream_id);
+  end_play(stream_id);
+}
+
 void ServerSession::end_publish(uint32_t stream_id) {
   if (pending_publish_ == stream_id) pending_publish_.reset();
   if (publishing_stream_ != stream_id) return;
@@ -145,15 +133,7 @@ void ServerSession::end_publish(uint32_t stream_id) {
 Result<void> ServerSession::on_data(Message message) {
   auto values = parse_data(message);
   if (!values) return tl::unexpected(std::move(values.error()).context("data message"));
-  // "@setDataFrame", "onMetaData", {...} from encoders; a bare "onMetaData", {...} from some.
-  size_t first = 0;
-  auto name_at = [&](size_t i) -> std::string {
-    return i < values->size() && (*values)[i].as_string() ? *(*values)[i].as_string() : "";
-  };
-  if (name_at(first) == "@setDataFrame") ++first;
-  if (name_at(first) == "onMetaData" && first + 1 < values->size()) {
-    events_.push_back(MetadataReceived{(*values)[first + 1]});
-  }
+  if (const amf0::Value* metadata = metadata_in(*values)) events_.push_back(MetadataReceived{*metadata});
   return {};
 }
 

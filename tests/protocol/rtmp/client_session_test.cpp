@@ -144,6 +144,8 @@ TEST_CASE("client session publishes to a server session: connect, createStream, 
     client.send_metadata(amf0::EcmaArray{{{"width", 1280.0}}});
     client.send_media(MessageType::video, 40, video);
     client.send_media(MessageType::audio, 0x1000000, audio);  // past the 24-bit field
+    const amf0::Value encoded[] = {"onMetaData", amf0::EcmaArray{{{"height", 720.0}}}};
+    client.send_media(MessageType::data_amf0, 0x1000000, amf0::encode_all(encoded));
     pump(client, server, byte_by_byte);
 
     auto metadata = server.next_event();
@@ -158,6 +160,9 @@ TEST_CASE("client session publishes to a server session: connect, createStream, 
     REQUIRE(second);
     CHECK(std::get<MediaReceived>(*second).timestamp == 0x1000000);
     CHECK(std::get<MediaReceived>(*second).payload == audio);
+    auto relayed = server.next_event();  // as a relay forwards a publisher's metadata
+    REQUIRE(relayed);
+    CHECK(std::get<MetadataReceived>(*relayed).metadata.get("height")->as_number() == 720.0);
 
     client.close_stream();
     pump(client, server, byte_by_byte);

@@ -370,3 +370,17 @@ TEST_CASE("parse_data on every prefix of captured metadata stops at a value or s
     }
   }
 }
+
+TEST_CASE("metadata is found behind @setDataFrame and bare, and not in other data messages") {
+  const std::vector<Value> framed{"@setDataFrame", "onMetaData", amf0::EcmaArray{{{"width", 640.0}}}};
+  const std::vector<Value> bare{"onMetaData", amf0::EcmaArray{{{"width", 320.0}}}};
+  const std::vector<Value> access{"|RtmpSampleAccess", false, false};
+  const std::vector<Value> truncated{"@setDataFrame", "onMetaData"};
+  REQUIRE(metadata_in(framed) != nullptr);
+  CHECK(metadata_in(framed)->get("width")->as_number() == 640.0);
+  REQUIRE(metadata_in(bare) != nullptr);
+  CHECK(metadata_in(bare)->get("width")->as_number() == 320.0);
+  CHECK(metadata_in(access) == nullptr);
+  CHECK(metadata_in(truncated) == nullptr);
+  CHECK(metadata_in({}) == nullptr);
+}
