@@ -8,6 +8,7 @@
 
 #include "server/clock.hpp"
 #include "server/logging.hpp"
+#include "server/web/site_urls.hpp"
 
 namespace liverelay {
 namespace {
@@ -58,15 +59,21 @@ App::App(Config config)
 App::~App() {
   housekeeping_.reset();
   room_flush_.reset();
+  relay_api_.reset();
+  relays_.reset();  // pushes are sinks of streams in the registry
   rtmp_.reset();
   webhooks_.reset();  // cancels what is in flight; its handles close in the uv_run below
   http_.reset();
   ws_.reset();  // members leave their rooms
   room_api_.reset();
   control_api_.reset();
+  replay_api_.reset();
+  replay_routes_.reset();
+  history_api_.reset();
   stats_.reset();
   metrics_.reset();
   rooms_.reset();
+  recordings_.reset();  // writes still in flight finish in the uv_run below, reporting to nobody
   uv_run(&loop_, UV_RUN_DEFAULT);  // let close callbacks free their handles
   uv_loop_close(&loop_);
 }
@@ -86,7 +93,10 @@ Result<void> App::start() {
   if (auto listening = rtmp_->listen(config_.rtmp); !listening) return listening;
   http_ = std::make_unique<HttpServer>(&loop_, [this](const HttpRequest& r) { return route(r); });
   http_->set_upgrade_handler([this](const HttpRequest& request, std::unique_ptr<TcpConnection>& tcp,
-                                    std::span<const uint8_t> early) { return ws_->take(request, tcp, early); });
+                                    std::span<const uint8_t> early) {
+    note_demand(request.path);
+    return ws_->take(request, tcp, early);
+  });
   if (auto listening = http_->listen(config_.http); !listening) return listening;
   auto count_connections = [this] {
     return ConnectionCounts{rtmp_ ? rtmp_->connection_count() : 0, http_ ? http_->connection_count() : 0,
@@ -96,11 +106,21 @@ Result<void> App::start() {
   metrics_ = std::make_unique<MetricsApi>(registry_, *rooms_, count_connections);
   room_api_ = std::make_unique<RoomApi>(*rooms_, config_.admin_token, room_context_->bots);
   control_api_ = std::make_unique<ControlApi>(registry_, *rtmp_, config_.admin_token);
+  replay_api_ = std::make_unique<ReplayApi>(*broadcast_store_, *comment_store_, *reaction_store_, *recordings_,
+                                            config_.admin_token);
+  replay_routes_ = std::make_unique<ReplayRoutes>(*broadcast_store_, *recordings_);
+  stats_->set_recordings(recordings_.get());
+  if (auto relays = start_relays(); !relays) return relays;
+  history_api_ = std::make_unique<HistoryApi>(registry_, *rooms_, count_connections, config_.admin_token);
+  site_ = std::make_unique<StaticSite>(config_.web_root);
 
   housekeeping_ = std::make_unique<Timer>(&loop_);
   housekeeping_->start(1000, 1000, [this] {
+    relays_->tick(steady_ms());
     registry_.tick(steady_ms());
     hls_sessions_.expire(steady_ms());
+    recordings_->tick(wall_ms());
+    history_api_->tick(wall_ms(), steady_ms());
   });
 
   auto on_signal = [](uv_signal_t* handle, int signum) {
@@ -113,6 +133,7 @@ Result<void> App::start() {
                          auth_.keyed() ? "keyed" : "open", config_.hls.format, config_.hls.segment_s,
                          config_.hls.window, config_.data_dir);
   if (webhooks_->describe() != "none") logger("hooks")->info("webhooks: {}", webhooks_->describe());
+  log_urls();
   return {};
 }
 
@@ -134,16 +155,16 @@ Result<void> App::start_rooms() {
   comment_store_ = std::make_unique<CommentStore>(*database_);
   ban_store_ = std::make_unique<BanStore>(*database_);
   broadcast_store_ = std::make_unique<BroadcastStore>(*database_);
-  if (auto closed = broadcast_store_->close_unfinished(wall_ms()); closed && *closed > 0) {
-    logger("room")->warn("{} broadcast(s) left open by an earlier run closed", *closed);
-  }
+  reaction_store_ = std::make_unique<ReactionStore>(*database_);
+  start_recordings();
   const RoomConfig& room = config_.room;
   std::vector<BotAccount> bots;
   for (const auto& bot : config_.bots) bots.push_back({bot.name, bot.token});
   room_context_ = std::unique_ptr<RoomContext>(new RoomContext{
-      *comment_store_, *ban_store_, *broadcast_store_,
+      *comment_store_, *ban_store_, *broadcast_store_, *reaction_store_,
       RoomLimits{room.comments_per_s, room.comment_burst, room.reactions_per_s, room.reaction_burst},
-      config_.admin_token, std::move(bots), static_cast<int64_t>(config_.reconnect_grace_s * 1000.0)});
+      config_.admin_token, std::move(bots),
+      [this](const std::string& stream) { return recordings_ ? recordings_->current(stream) : std::nullopt; }});
   rooms_ = std::make_unique<RoomRegistry>(*room_context_, registry_, hls_sessions_, [this](std::string_view name) {
     return auth_.keyed() ? registry_.find(std::string(name)) != nullptr : is_valid_stream_name(name);
   });
@@ -158,6 +179,42 @@ Result<void> App::start_rooms() {
   return {};
 }
 
+// Broadcasts own their rows and recordings: what a crash left open is closed before anything
+// goes live; the stream side tells Recordings when broadcasts begin and end.
+void App::start_recordings() {
+  RecordingOptions options;
+  options.enabled = config_.recording.enabled;
+  options.data_dir = config_.data_dir;
+  options.format = config_.hls.format == "fmp4" ? hls::SegmentFormat::fmp4 : hls::SegmentFormat::ts;
+  options.segment_s = config_.hls.segment_s;
+  options.dvr_window_ms = static_cast<int64_t>(config_.recording.dvr_window_s * 1000.0);
+  options.retention = {static_cast<int64_t>(config_.recording.max_age_h * 3'600'000.0), config_.recording.max_bytes};
+  recordings_ = std::make_unique<Recordings>(&loop_, *broadcast_store_, options, [this](const FinishedRecording& done) {
+    if (webhooks_) {
+      webhooks_->record_done(done.stream, done.broadcast_id, replay_playlist_url(done.stream, done.broadcast_id),
+                             static_cast<double>(done.duration_ms) / 1000.0, done.bytes);
+    }
+  });
+  recordings_->recover(wall_ms());
+  registry_.set_broadcast_observer(recordings_.get());
+}
+
+// Pushes to other servers and pulls from origins, from the config and the admin API.
+Result<void> App::start_relays() {
+  relays_ = std::make_unique<Relays>(&loop_, registry_, [this](const std::string& name) {
+    const Room* room = rooms_->find(name);
+    const Stream* stream = registry_.find(name);
+    return (room ? room->viewers() : 0) + (stream ? stream->playback().players : 0);
+  });
+  if (auto configured = relays_->configure(config_.pushes, config_.pulls); !configured) {
+    return tl::unexpected(configured.error());
+  }
+  registry_.set_demand_listener([this](const std::string& name) { relays_->note_demand(name, steady_ms()); });
+  relay_api_ = std::make_unique<RelayApi>(*relays_, config_.admin_token);
+  stats_->set_relays(relays_.get());
+  return {};
+}
+
 void App::stop() {
   if (stopping_) return;
   stopping_ = true;
@@ -165,19 +222,49 @@ void App::stop() {
   close_signal(sigterm_);
   housekeeping_.reset();
   room_flush_.reset();
+  if (relays_) relays_->stop();
   if (rtmp_) rtmp_->stop();
+  // Publishers are gone: their broadcasts end now and their recordings close (the loop runs
+  // until the last playlist is written).
+  registry_.end_all_now();
   if (webhooks_) webhooks_->stop();  // requests in flight are cancelled: nothing keeps the loop
   if (http_) http_->stop();
   if (ws_) ws_->stop();
   close_lingering_connections();
 }
 
+// What a newcomer needs from the first screen of output: where to watch, where to publish.
+void App::log_urls() const {
+  const SiteUrls urls = site_urls(http_->local_endpoint(), rtmp_->local_endpoint());
+  if (site_->has_pages()) logger("server")->info("watch: open {}", urls.directory);
+  logger("server")->info("publish: {} (OBS: server {}, stream key <stream-key>)", urls.publish,
+                         urls.publish.substr(0, urls.publish.rfind('/')));
+  if (site_->has_pages()) {
+    logger("server")->info("dashboard: {}{}", urls.dashboard,
+                           config_.admin_token.empty() ? " (set [admin] token in the config to use it)" : "");
+  }
+}
+
+// An edge pulls a stream on demand: any request under /live/<name>/ asks for it.
+void App::note_demand(std::string_view path) {
+  if (!relays_ || !relays_->any_pulls() || !path.starts_with("/live/")) return;
+  path.remove_prefix(6);
+  registry_.note_demand(std::string(path.substr(0, path.find('/'))));
+}
+
 HttpResponse App::route(const HttpRequest& request) {
+  note_demand(request.path);
   if (auto response = control_api_->route(request)) return std::move(*response);
+  if (auto response = relay_api_->route(request)) return std::move(*response);
   if (auto response = room_api_->route(request)) return std::move(*response);
+  if (auto response = history_api_->route(request)) return std::move(*response);
+  if (auto response = replay_api_->route(request)) return std::move(*response);
   if (auto response = stats_->route(request)) return std::move(*response);
   if (auto response = metrics_->route(request)) return std::move(*response);
+  if (auto response = replay_routes_->route(request)) return std::move(*response);
   if (auto response = hls_routes_.route(request)) return std::move(*response);
+  // Last: pages never shadow the playlists, segments or API (the WebSocket is taken earlier).
+  if (auto response = site_->route(request)) return std::move(*response);
   return HttpResponse::not_found();
 }
 

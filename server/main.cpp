@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
   cli.add_option("--http", command_line.http, "HTTP/WebSocket listen address HOST:PORT (default 0.0.0.0:8080)");
   cli.add_option("--data-dir", command_line.data_dir, "directory for stored data (default ./data)");
   cli.add_option("--log-level", command_line.log_level, "trace, debug, info, warn, error or off (default info)");
+  cli.add_option("--web-root", command_line.web_root,
+                 "folder of the web pages and their npm packages (default " LIVERELAY_WEB_ROOT ")");
   CLI11_PARSE(cli, argc, argv);
 
   auto config = liverelay::resolve_config(command_line);

@@ -60,7 +60,7 @@ const std::vector<StreamMetric>& stream_metrics() {
        "Packets of this broadcast the demuxer refused or HLS packaging dropped.",
        [](const Stream& s, const Room*) { return when_live(s, as_double(s.ingest().dropped_packets())); }},
       {"liverelay_stream_viewers", MetricType::gauge,
-       "Viewers now: WebSockets in the stream's room plus HLS-only players.",
+       "Viewers now: WebSockets in the stream's room plus HLS-only and RTMP players.",
        [](const Stream&, const Room* r) { return r ? as_double(r->viewers()) : 0.0; }},
       {"liverelay_stream_viewers_peak", MetricType::gauge, "The most viewers at once since the room opened.",
        [](const Stream&, const Room* r) { return r ? as_double(r->peak_viewers()) : 0.0; }},
@@ -69,6 +69,14 @@ const std::vector<StreamMetric>& stream_metrics() {
        [](const Stream&, const Room* r) { return r ? r->watch_time_s() : 0.0; }},
       {"liverelay_stream_comments_total", MetricType::counter, "Comments posted in the stream's room.",
        [](const Stream&, const Room* r) { return r ? as_double(r->comments_posted()) : 0.0; }},
+      {"liverelay_stream_rtmp_players", MetricType::gauge, "RTMP players now.",
+       [](const Stream& s, const Room*) { return as_double(s.playback().players); }},
+      {"liverelay_stream_rtmp_dropped_frames_total", MetricType::counter,
+       "Audio and video frames skipped for RTMP players that fell behind.",
+       [](const Stream& s, const Room*) { return as_double(s.playback().dropped_frames); }},
+      {"liverelay_stream_rtmp_slow_disconnects_total", MetricType::counter,
+       "RTMP players disconnected for staying behind.",
+       [](const Stream& s, const Room*) { return as_double(s.playback().slow_disconnects); }},
       {"liverelay_stream_hls_segments_total", MetricType::counter, "HLS segments produced in this broadcast.",
        [](const Stream& s, const Room*) -> std::optional<double> {
          if (s.hls() == nullptr) return std::nullopt;

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "server/api/process_stats.hpp"
+#include "server/api/relay_api.hpp"
 #include "server/clock.hpp"
 #include "server/net/traffic_counters.hpp"
 
@@ -58,6 +59,21 @@ nlohmann::json StatsApi::stream_json(const Stream& stream) const {
                     {"watch_time_s", room ? round_to(room->watch_time_s(), 0.1) : 0.0}};
   out["comments"] = {{"total", room ? room->comment_count() : 0},
                      {"per_minute", room ? room->comments_per_minute(wall_ms()) : 0.0}};
+  const PlaybackStats& playback = stream.playback();  // players may wait through the grace
+  out["rtmp"] = {{"players", playback.players},
+                 {"dropped_frames", playback.dropped_frames},
+                 {"slow_disconnects", playback.slow_disconnects}};
+  if (const auto recording = recordings_ ? recordings_->status(stream.name()) : std::nullopt) {
+    out["recording"] = {{"state", recording->state},
+                        {"bytes", recording->bytes},
+                        {"segments", recording->segments},
+                        {"errors", recording->errors},
+                        {"last_error", recording->last_error.empty() ? nlohmann::json(nullptr)
+                                                                     : nlohmann::json(recording->last_error)}};
+  }
+  if (relays_ && (relays_->pulled(stream.name()) || !relays_->pushes(stream.name()).empty())) {
+    out["relay"] = relay_json(*relays_, stream.name());
+  }
   if (!stream.live()) return out;
   const IngestStats& ingest = stream.ingest();
   out["uptime_s"] = round_to(stream.uptime_s(), 0.1);

@@ -9,6 +9,8 @@
 
 #include "server/api/process_stats.hpp"
 #include "server/hls/hls_sessions.hpp"
+#include "server/record/recordings.hpp"
+#include "server/relay/relays.hpp"
 #include "server/room/room_registry.hpp"
 #include "server/http/http_types.hpp"
 #include "server/stream/stream_registry.hpp"
@@ -32,6 +34,10 @@ class StatsApi {
   std::optional<HttpResponse> route(const HttpRequest& request);
 
   [[nodiscard]] nlohmann::json stream_json(const Stream& stream) const;
+  // Adds each stream's "recording" (its current or last recording) from these.
+  void set_recordings(const Recordings* recordings) { recordings_ = recordings; }
+  // Adds "relay" (pushes and pull) to the streams that have one.
+  void set_relays(const Relays* relays) { relays_ = relays; }
 
  private:
   nlohmann::json server_json();
@@ -40,6 +46,8 @@ class StatsApi {
   const HlsSessions& hls_sessions_;
   RoomRegistry& rooms_;
   CountConnections count_connections_;
+  const Recordings* recordings_ = nullptr;
+  const Relays* relays_ = nullptr;
   CpuMeter cpu_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };

@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "server/stream/publish_auth.hpp"
+
 namespace liverelay {
 namespace {
 
@@ -200,6 +202,71 @@ Result<void> read_webhooks(const std::string& path, const toml::table& webhooks,
   return {};
 }
 
+Result<void> read_web(const std::string& path, const toml::table& web, Config& config) {
+  auto root = string_at(path, web, "web", "root");
+  if (!root) return tl::unexpected(root.error());
+  if (!*root) return {};
+  if ((*root)->empty()) {
+    return fail(Errc::malformed, fmt::format("{}: web.root must not be empty", where(path, *web.get("root"))));
+  }
+  config.web_root = **root;
+  return {};
+}
+
+Result<void> read_recording(const std::string& path, const toml::table& recording, Config& config) {
+  if (const toml::node* enabled = recording.get("enabled")) {
+    if (!enabled->is_boolean()) {
+      return fail(Errc::malformed, fmt::format("{}: recording.enabled must be true or false", where(path, *enabled)));
+    }
+    config.recording.enabled = **enabled->as_boolean();
+  }
+  auto window = number_at(path, recording, "recording", "dvr_window_s", 0, 7 * 86400);
+  if (!window) return tl::unexpected(window.error());
+  if (*window) config.recording.dvr_window_s = **window;
+  auto age = number_at(path, recording, "recording", "max_age_h", 0, 24.0 * 365 * 100);
+  if (!age) return tl::unexpected(age.error());
+  if (*age) config.recording.max_age_h = **age;
+  auto bytes = number_at(path, recording, "recording", "max_bytes", 0, 9e15);
+  if (!bytes) return tl::unexpected(bytes.error());
+  if (*bytes) config.recording.max_bytes = static_cast<int64_t>(**bytes);
+  return {};
+}
+
+// [[push]] and [[pull]] entries: a stream name and an rtmp:// URL each (checked by Relays).
+Result<void> read_relays(const std::string& path, const toml::node& node, std::string_view section, Config& config) {
+  const toml::array* entries = node.as_array();
+  if (entries == nullptr) {
+    return fail(Errc::malformed, fmt::format("{}: {} must be an array of tables ([[{}]])", where(path, node), section, section));
+  }
+  for (const toml::node& entry : *entries) {
+    const toml::table* table = entry.as_table();
+    if (table == nullptr) return fail(Errc::malformed, fmt::format("{}: [[{}]] entry must be a table", where(path, entry), section));
+    auto stream = string_at(path, *table, section, "stream");
+    if (!stream) return tl::unexpected(stream.error());
+    auto url = string_at(path, *table, section, "url");
+    if (!url) return tl::unexpected(url.error());
+    if (!*stream || !is_valid_stream_name(**stream) || !*url || !(*url)->starts_with("rtmp://")) {
+      return fail(Errc::malformed, fmt::format("{}: [[{}]] needs a stream name and an rtmp:// url", where(path, entry), section));
+    }
+    if (section == "push") {
+      config.pushes.push_back({**stream, **url});
+      continue;
+    }
+    PullConfig pull{**stream, **url};
+    if (const toml::node* on_demand = table->get("on_demand")) {
+      if (!on_demand->is_boolean()) {
+        return fail(Errc::malformed, fmt::format("{}: pull.on_demand must be true or false", where(path, *on_demand)));
+      }
+      pull.on_demand = **on_demand->as_boolean();
+    }
+    auto idle = number_at(path, *table, section, "idle_s", 0, 86400);
+    if (!idle) return tl::unexpected(idle.error());
+    if (*idle) pull.idle_s = **idle;
+    config.pulls.push_back(std::move(pull));
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<Config> load_config_file(const std::string& path, Config config) {
@@ -231,9 +298,22 @@ Result<Config> load_config_file(const std::string& path, Config config) {
   if (const toml::node* bots = root.get("bots")) {
     if (auto r = read_bots(path, *bots, config); !r) return tl::unexpected(r.error());
   }
+  for (std::string_view section : {"push", "pull"}) {
+    if (const toml::node* relays = root.get(section)) {
+      if (auto r = read_relays(path, *relays, section, config); !r) return tl::unexpected(r.error());
+    }
+  }
   if (const toml::node* webhooks = root.get("webhooks")) {
     if (!webhooks->is_table()) return fail(Errc::malformed, fmt::format("{}: [webhooks] must be a table", where(path, *webhooks)));
     if (auto r = read_webhooks(path, *webhooks->as_table(), config); !r) return tl::unexpected(r.error());
+  }
+  if (const toml::node* web = root.get("web")) {
+    if (!web->is_table()) return fail(Errc::malformed, fmt::format("{}: [web] must be a table", where(path, *web)));
+    if (auto r = read_web(path, *web->as_table(), config); !r) return tl::unexpected(r.error());
+  }
+  if (const toml::node* recording = root.get("recording")) {
+    if (!recording->is_table()) return fail(Errc::malformed, fmt::format("{}: [recording] must be a table", where(path, *recording)));
+    if (auto r = read_recording(path, *recording->as_table(), config); !r) return tl::unexpected(r.error());
   }
   return config;
 }
@@ -257,6 +337,7 @@ Result<Config> resolve_config(const CommandLine& command_line) {
   }
   if (command_line.data_dir) config.data_dir = *command_line.data_dir;
   if (command_line.log_level) config.log_level = *command_line.log_level;
+  if (command_line.web_root) config.web_root = *command_line.web_root;
   return config;
 }
 

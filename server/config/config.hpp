@@ -8,6 +8,11 @@
 #include "protocol/core/error.hpp"
 #include "server/net/endpoint.hpp"
 
+// The source tree's web/ folder (set by CMake), so that a build serves its pages with no config.
+#ifndef LIVERELAY_WEB_ROOT
+#define LIVERELAY_WEB_ROOT "web"
+#endif
+
 namespace liverelay {
 
 // Keyed mode: a publisher using `key` appears as `name`. The key is a secret: never logged.
@@ -47,6 +52,29 @@ struct WebhooksConfig {
   double timeout_s = 3.0;       // per request; past it on_publish refuses (fail closed)
 };
 
+// [recording]: every broadcast recorded as HLS under the data dir (replays), its live DVR
+// window, and retention (0: no limit).
+struct RecordingConfig {
+  bool enabled = true;
+  double dvr_window_s = 7200;  // how far back the live event playlist reaches
+  double max_age_h = 0;        // recordings ended longer ago than this are removed
+  int64_t max_bytes = 0;       // over this total the oldest recordings are removed
+};
+
+// [[push]]: restream a stream to an RTMP target (another platform or server) while it is live.
+struct PushConfig {
+  std::string stream;  // the local public name
+  std::string url;     // rtmp://host[:port]/app/key
+};
+
+// [[pull]]: this server is an edge for `stream`, played from an origin over RTMP.
+struct PullConfig {
+  std::string stream;
+  std::string url;
+  bool on_demand = true;  // false: pulled from start to stop
+  double idle_s = 30.0;   // on demand: released this long after the last viewer left
+};
+
 struct Config {
   Endpoint rtmp{"0.0.0.0", 1935};
   Endpoint http{"0.0.0.0", 8080};
@@ -61,6 +89,10 @@ struct Config {
   std::string admin_token;  // [admin] token; empty: no admin
   std::vector<BotConfig> bots;
   WebhooksConfig webhooks;
+  RecordingConfig recording;
+  std::vector<PushConfig> pushes;
+  std::vector<PullConfig> pulls;
+  std::string web_root = LIVERELAY_WEB_ROOT;  // [web] root: pages, scripts, vendor files
 };
 
 // Reads a TOML config file over `base`. Errors name the file, the line and the key.
@@ -73,6 +105,7 @@ struct CommandLine {
   std::optional<std::string> http;
   std::optional<std::string> data_dir;
   std::optional<std::string> log_level;
+  std::optional<std::string> web_root;
 };
 
 // Defaults, then the file named by --config, then the flags.

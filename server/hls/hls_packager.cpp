@@ -103,16 +103,19 @@ void HlsPackager::close_segment(const hls::ClosedSegment& closed, const media::M
     return;
   }
   std::string init;
+  hls::SharedSegmentBytes new_init;
   if (options_.format == hls::SegmentFormat::fmp4) {
     init = tag_ + "-" + hls::init_uri(init_generation_);
     if (!init_stored_) {
-      store_.put_init(init, hls::in_memory_segment(muxer_->init_segment()), "video/mp4");
+      new_init = hls::in_memory_segment(muxer_->init_segment());
+      store_.put_init(init, new_init, "video/mp4");
       init_stored_ = true;
     }
   }
   const auto content_type = std::string(hls::segment_content_type(options_.format));
-    // In a memory file: served with sendfile(), no copy per request.
-  store_.put_segment(segment_uri_, memory_file_segment(*bytes, segment_uri_), content_type, init);
+  // In a memory file: served with sendfile(), no copy per request.
+  auto segment_bytes = memory_file_segment(*bytes, segment_uri_);
+  store_.put_segment(segment_uri_, segment_bytes, content_type, init);
   hls::SegmentEntry entry;
   entry.uri = segment_uri_;
   entry.duration_ms = closed.duration_ms;
@@ -122,6 +125,7 @@ void HlsPackager::close_segment(const hls::ClosedSegment& closed, const media::M
   playlist_.append(std::move(entry));
   ++segments_produced_;
   playlist_text_ = std::make_shared<const std::string>(hls::write_media_playlist(playlist_));
+  if (listener_) listener_(ListedSegment{playlist_.segments().back(), std::move(segment_bytes), std::move(new_init)});
 }
 
 void HlsPackager::start_segment(int64_t wall_ms, bool discontinuity) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,8 +23,17 @@ struct HlsOptions {
   size_t window = 6;
 };
 
+// A segment the moment the live playlist lists it, for those that keep it (the recorder).
+struct ListedSegment {
+  const hls::SegmentEntry& entry;  // as listed: URI, duration, wall-clock time, discontinuity, map
+  hls::SharedSegmentBytes bytes;
+  hls::SharedSegmentBytes init;  // fMP4: the init segment `entry.init_uri` names, the first time only
+};
+
 class HlsPackager {
  public:
+  using SegmentListener = std::function<void(const ListedSegment&)>;
+
   // `broadcast_tag` prefixes every URI so that a later broadcast never reuses one: segments can
   // then be cached as immutable by players and CDNs.
   HlsPackager(std::string stream_name, std::string broadcast_tag, HlsOptions options);
@@ -39,6 +49,8 @@ class HlsPackager {
   void on_publisher_gone();
   // The broadcast is over: EXT-X-ENDLIST.
   void end();
+  // Called with every segment listed from now on, inside the call that lists it.
+  void set_segment_listener(SegmentListener listener) { listener_ = std::move(listener); }
 
   // The current playlist text; nullptr until the first segment is listed.
   [[nodiscard]] std::shared_ptr<const std::string> playlist() const { return playlist_text_; }
@@ -81,6 +93,7 @@ class HlsPackager {
   uint64_t segment_packets_ = 0;  // written into the open segment
   uint64_t dropped_packets_ = 0;
   LatencySamples listing_delay_us_;
+  SegmentListener listener_;
 };
 
 }  // namespace liverelay

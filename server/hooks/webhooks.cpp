@@ -69,10 +69,12 @@ void Webhooks::publish_done(const PublisherHookInfo& publisher, double duration_
   notify("on_publish_done", config_.on_publish_done, publisher.stream, dump(body));
 }
 
-void Webhooks::record_done(std::string_view stream, std::string_view path, double duration_s) {
+void Webhooks::record_done(std::string_view stream, int64_t broadcast_id, std::string_view playlist_url,
+                           double duration_s, int64_t bytes) {
   if (config_.on_record_done.empty()) return;
-  const nlohmann::json body = {
-      {"action", "on_record_done"}, {"stream", stream}, {"path", path}, {"duration_s", round_ms(duration_s)}};
+  const nlohmann::json body = {{"action", "on_record_done"}, {"stream", stream},
+                               {"broadcast_id", broadcast_id}, {"playlist_url", playlist_url},
+                               {"duration_s", round_ms(duration_s)}, {"bytes", bytes}};
   notify("on_record_done", config_.on_record_done, stream, dump(body));
 }
 

@@ -45,7 +45,10 @@ class Webhooks {
   void cancel(RequestId id);
   // Fire and forget; a failure is logged.
   void publish_done(const PublisherHookInfo& publisher, double duration_s, uint64_t bytes_in);
-  void record_done(std::string_view stream, std::string_view path, double duration_s);
+  // A broadcast's recording is complete: where to play it (a URL path on this server, never a
+  // file path), its duration and size.
+  void record_done(std::string_view stream, int64_t broadcast_id, std::string_view playlist_url, double duration_s,
+                   int64_t bytes);
   // Cancels what is in flight (shutdown); later hooks are not sent.
   void stop();
 

@@ -96,6 +96,7 @@ void Room::on_text(RoomMember& member, std::string_view frame, int64_t now_ms) {
           }
           ++reactions_[request.kind];
           reactions_dirty_ = true;
+          count_reaction(request.kind, now_ms);
         } else if constexpr (std::is_same_v<T, room::DeleteRequest>) {
           if (!member.admin()) return refuse(member, room::RoomErrorCode::forbidden, "delete needs the admin token", now_ms);
           if (auto deleted = delete_comment(request.id); !deleted || !*deleted) {
@@ -158,8 +159,11 @@ room::RoomResult<room::Comment> Room::post(const std::string& user, std::string_
   auto checked = room::validate_comment_text(text);
   if (!checked) return room::room_fail(room::RoomErrorCode::bad_text, checked.error().message);
   room::Comment comment{last_id_ + 1, user, std::move(*checked), now_ms, bot};
-  StoredComment stored{name_, comment.id, broadcast_id_, std::nullopt, user, comment.text, now_ms, bot, address};
-  if (broadcast_id_) stored.offset_ms = now_ms - broadcast_started_ms_;
+  StoredComment stored{name_, comment.id, std::nullopt, std::nullopt, user, comment.text, now_ms, bot, address};
+  if (auto current = current_broadcast()) {
+    stored.broadcast_id = current->id;
+    stored.offset_ms = std::max<int64_t>(now_ms - current->started_at_ms, 0);
+  }
   if (auto appended = context_.comments.append(stored); !appended) {
     logger("room")->error("{}: comment not stored: {}", name_, appended.error().message);
     return room::room_fail(room::RoomErrorCode::bad_request, "the comment could not be stored");
@@ -200,20 +204,7 @@ Result<bool> Room::ban(BanKind kind, const std::string& value, int64_t now_ms) {
   return *added;
 }
 
-void Room::set_live(bool live, int64_t now_ms) {
-  if (live && !broadcast_id_) {
-    if (auto id = context_.broadcasts.begin(name_, now_ms)) {
-      broadcast_id_ = *id;
-      broadcast_started_ms_ = now_ms;
-    }
-  }
-  if (!live && live_) offline_since_ms_ = now_ms;
-  // A broadcast survives a publisher's reconnect inside the grace, as its HLS does.
-  if (!live && broadcast_id_ && now_ms - offline_since_ms_ > context_.reconnect_grace_ms) {
-    (void)context_.broadcasts.update_peak(*broadcast_id_, static_cast<int64_t>(peak_viewers_));
-    (void)context_.broadcasts.end(*broadcast_id_, offline_since_ms_);
-    broadcast_id_.reset();
-  }
+void Room::set_live(bool live) {
   if (live == live_) return;
   live_ = live;
   broadcast(make_room_message(room::state_message(live)));
@@ -228,6 +219,8 @@ void Room::flush(size_t hls_only_viewers, int64_t now_ms) {
   last_flush_ms_ = now_ms;
   viewers_ = members_.size() + hls_only_viewers;
   peak_viewers_ = std::max(peak_viewers_, viewers_);
+  store_broadcast_peak();
+  store_reactions();
   if (viewers_ != sent_viewers_) {
     sent_viewers_ = viewers_;
     broadcast(make_room_message(room::viewers_message(viewers_)));
@@ -243,6 +236,47 @@ double Room::comments_per_minute(int64_t now_ms) {
     recent_comment_times_.pop_front();
   }
   return static_cast<double>(recent_comment_times_.size());
+}
+
+std::optional<BroadcastRef> Room::current_broadcast() const {
+  if (!context_.current_broadcast) return std::nullopt;
+  return context_.current_broadcast(name_);
+}
+
+void Room::count_reaction(room::ReactionKind kind, int64_t now_ms) {
+  const auto current = current_broadcast();
+  if (!current) return;
+  if (reactions_broadcast_id_ != current->id) store_reactions();
+  reactions_broadcast_id_ = current->id;
+  ++pending_reactions_[{std::max<int64_t>(now_ms - current->started_at_ms, 0) / 1000, kind}];
+}
+
+// One upsert per (second, kind) that saw reactions since the last flush, not one per reaction.
+void Room::store_reactions() {
+  if (reactions_broadcast_id_) {
+    for (const auto& [key, count] : pending_reactions_) {
+      const auto& [second, kind] = key;
+      if (auto added = context_.reactions.add(*reactions_broadcast_id_, second, room::to_string(kind), count); !added) {
+        logger("room")->error("{}: reactions not stored: {}", name_, added.error().message);
+        break;
+      }
+    }
+  }
+  pending_reactions_.clear();
+}
+
+void Room::store_broadcast_peak() {
+  const auto current = current_broadcast();
+  if (!current) return;
+  if (current->id != peak_broadcast_id_) {
+    peak_broadcast_id_ = current->id;
+    broadcast_peak_ = 0;
+  }
+  if (viewers_ <= broadcast_peak_) return;
+  broadcast_peak_ = viewers_;
+  if (auto updated = context_.broadcasts.update_peak(current->id, static_cast<int64_t>(viewers_)); !updated) {
+    logger("room")->error("{}: peak viewers not stored: {}", name_, updated.error().message);
+  }
 }
 
 void Room::broadcast(const SharedRoomMessage& message) {

@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -19,6 +21,7 @@
 #include "server/storage/ban_store.hpp"
 #include "server/storage/broadcast_store.hpp"
 #include "server/storage/comment_store.hpp"
+#include "server/storage/reaction_store.hpp"
 
 namespace liverelay {
 
@@ -32,10 +35,14 @@ struct RoomContext {
   CommentStore& comments;
   BanStore& bans;
   BroadcastStore& broadcasts;
+  ReactionStore& reactions;
   RoomLimits limits;
   std::string admin_token;  // empty: no admin
   std::vector<BotAccount> bots;
-  int64_t reconnect_grace_ms = 10'000;  // a broadcast ends after this long offline
+  // The stream's broadcast now (live, or offline within the reconnect grace), or nullopt. The
+  // broadcast is opened and closed with the stream (the recorder): comments and reactions only
+  // point at it, with their offsets from its start.
+  std::function<std::optional<BroadcastRef>(const std::string& stream)> current_broadcast;
 };
 
 class Room {
@@ -59,9 +66,10 @@ class Room {
   Result<bool> ban(BanKind kind, const std::string& value, int64_t now_ms);
 
   // The stream went live or offline (checked a few times a second).
-  void set_live(bool live, int64_t now_ms);
+  void set_live(bool live);
   // Sends what was coalesced since the last flush: the viewer count (WebSocket members plus
-  // `hls_only_viewers`) when it changed, reaction counts when they changed.
+  // `hls_only_viewers`) when it changed, reaction counts when they changed; stores the
+  // broadcast's reactions and peak viewer count.
   void flush(size_t hls_only_viewers, int64_t now_ms);
 
   [[nodiscard]] const std::string& name() const { return name_; }
@@ -85,6 +93,10 @@ class Room {
   void handle_auth(RoomMember& member, const std::string& token, int64_t now_ms);
   bool banned(const RoomMember& member) const;
   void rebuild_history_message();
+  [[nodiscard]] std::optional<BroadcastRef> current_broadcast() const;
+  void count_reaction(room::ReactionKind kind, int64_t now_ms);
+  void store_reactions();
+  void store_broadcast_peak();
 
   std::string name_;
   RoomContext& context_;
@@ -106,9 +118,12 @@ class Room {
   uint64_t watch_ms_ = 0;  // viewer-milliseconds
   std::optional<int64_t> last_flush_ms_;
   bool live_ = false;
-  std::optional<int64_t> broadcast_id_;
-  int64_t broadcast_started_ms_ = 0;
-  int64_t offline_since_ms_ = 0;
+  // The broadcast's reactions since the last flush, by (second from its start, kind).
+  std::optional<int64_t> reactions_broadcast_id_;
+  std::map<std::pair<int64_t, room::ReactionKind>, int64_t> pending_reactions_;
+  // The broadcast's own peak (the room's spans broadcasts).
+  int64_t peak_broadcast_id_ = 0;
+  size_t broadcast_peak_ = 0;
 };
 
 }  // namespace liverelay

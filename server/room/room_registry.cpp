@@ -24,11 +24,13 @@ void RoomRegistry::flush(int64_t wall_ms, int64_t steady_ms) {
   for (auto it = rooms_.begin(); it != rooms_.end();) {
     Room& room = *it->second;
     const Stream* stream = streams_.find(room.name());
-    room.set_live(stream != nullptr && stream->live(), wall_ms);
+    room.set_live(stream != nullptr && stream->live());
     const size_t hls_only = hls_sessions_.count_except(
         room.name(), steady_ms,
         [&](const std::string& peer, const std::string& user_agent) { return room.has_member_like(peer, user_agent); });
-    room.flush(hls_only, wall_ms);
+    // An RTMP player is a viewer too: a player app, never a page holding a WebSocket.
+    const size_t rtmp_players = stream != nullptr ? stream->playback().players : 0;
+    room.flush(hls_only + rtmp_players, wall_ms);
     const bool forgettable = stream == nullptr && room.member_count() == 0 && hls_only == 0;
     it = forgettable ? rooms_.erase(it) : std::next(it);
   }

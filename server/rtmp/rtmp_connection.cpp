@@ -32,13 +32,14 @@ RtmpConnection::RtmpConnection(uv_loop_t* loop, uint64_t id, std::unique_ptr<Tcp
 RtmpConnection::~RtmpConnection() {
   cancel_publish_hook();
   end_publish();
+  player_.reset();
 }
 
 void RtmpConnection::start() {
   logger("rtmp")->debug("connection {} from {}", id_, socket_->peer_address());
   socket_->start([this](std::span<const uint8_t> bytes) { on_data(bytes); },
                  [this](std::string_view reason) { finish(reason); });
-  idle_timer_.start(kIdleTimeoutMs, kIdleTimeoutMs, [this] { close("idle for 30 s"); });
+  idle_timer_.start(kIdleTimeoutMs, kIdleTimeoutMs, [this] { on_idle(); });
 }
 
 void RtmpConnection::on_data(std::span<const uint8_t> bytes) {
@@ -68,6 +69,12 @@ void RtmpConnection::drain_events() {
       if (stream_) stream_->on_metadata(metadata->metadata);
     } else if (std::holds_alternative<rtmp::Unpublished>(*event)) {
       end_publish();
+    } else if (auto* play = std::get_if<rtmp::PlayRequested>(&*event)) {
+      on_play(*play);
+    } else if (std::holds_alternative<rtmp::PlayStopped>(*event)) {
+      stop_play();
+    } else if (auto* pause = std::get_if<rtmp::PauseRequested>(&*event)) {
+      if (player_) player_->set_paused(pause->paused);
     }
   }
 }
@@ -180,10 +187,7 @@ void RtmpConnection::end_publish() {
   // on_record_done: the recorder (a later issue) calls hooks_.record_done when a recording is closed.
 }
 
-void RtmpConnection::flush() {
-  auto out = session_.take_output();
-  socket_->write(out);
-}
+void RtmpConnection::flush() { write_session_output(session_, *socket_); }
 
 void RtmpConnection::close(std::string_view reason) {
   idle_timer_.stop();
@@ -198,6 +202,7 @@ void RtmpConnection::finish(std::string_view reason) {
   cancel_publish_hook();  // a late answer must find nothing to call
   logger("rtmp")->debug("connection {} from {} ended: {}", id_, socket_->peer_address(), reason);
   end_publish();
+  if (player_) player_->detach();  // destroyed with the connection: we may be inside its callback
   on_finished_(*this);  // the owner destroys us later, outside this call stack
 }
 

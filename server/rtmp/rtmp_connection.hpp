@@ -10,6 +10,7 @@
 #include "server/net/tcp_connection.hpp"
 #include "server/hooks/webhooks.hpp"
 #include "server/net/timer.hpp"
+#include "server/rtmp/rtmp_player.hpp"
 #include "server/stream/publish_auth.hpp"
 #include "server/stream/stream_registry.hpp"
 
@@ -23,7 +24,13 @@ class RtmpConnection {
 
   // A peer that sends nothing for this long is dropped: a stalled encoder or a socket that
   // never finished its handshake must not hold a stream name or a file descriptor forever.
+  // A player (which sends little) is idle when it has been sent no media for as long: its
+  // stream's publisher left and did not come back.
   static constexpr uint64_t kIdleTimeoutMs = 30'000;
+  // A player's kernel send buffer (SO_SNDBUF): small enough that a player that stops reading
+  // shows up in our queue (and is skipped to the next keyframe) within about a second of
+  // media, large enough for a fast player's bursts (a GOP on join goes to our queue anyway).
+  static constexpr int kPlayerSendBuffer = 256 * 1024;
 
   RtmpConnection(uv_loop_t* loop, uint64_t id, std::unique_ptr<TcpConnection> socket,
                  StreamRegistry& registry, const PublishAuth& auth, Webhooks& hooks,
@@ -46,6 +53,10 @@ class RtmpConnection {
   void cancel_publish_hook();
   void refuse_busy(uint32_t stream_id, const std::string& name);
   void on_media(rtmp::MediaReceived media);
+  void on_play(const rtmp::PlayRequested& request);
+  void refuse_play(uint32_t stream_id, std::string_view code, std::string_view log_reason);
+  void stop_play();
+  void on_idle();
   void end_publish();
   void refuse(uint32_t stream_id, std::string_view code, std::string_view description,
               std::string_view log_reason);
@@ -66,6 +77,9 @@ class RtmpConnection {
   // its answer never reaches a connection that is gone.
   Webhooks::RequestId publish_hook_ = 0;
   Stream* stream_ = nullptr;  // while publishing
+  // While playing. Kept (detached) until the connection is destroyed once the play ends from
+  // inside the player's own callback (a player that stayed behind).
+  std::unique_ptr<RtmpPlayer> player_;
   int64_t published_at_us_ = 0;
   int64_t read_at_us_ = 0;    // when the bytes being handled were read
   bool finished_ = false;

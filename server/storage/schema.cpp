@@ -44,8 +44,29 @@ CREATE TABLE bans (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 2: replays. A broadcast's recording (its folder under the data dir, relative, and its
+// state: none, recording, complete, partial after a crash, empty, failed), its media duration and
+// bytes on disk; reactions per second of the broadcast and kind (a replay replays them).
+constexpr std::string_view kSchema2 = R"sql(
+ALTER TABLE broadcasts ADD COLUMN recording TEXT NOT NULL DEFAULT 'none';
+ALTER TABLE broadcasts ADD COLUMN recording_path TEXT;
+ALTER TABLE broadcasts ADD COLUMN duration_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE broadcasts ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;
+-- Retention walks every stream's broadcasts oldest first.
+CREATE INDEX broadcasts_by_start ON broadcasts(started_at_ms);
+
+CREATE TABLE reactions (
+  broadcast_id INTEGER NOT NULL REFERENCES broadcasts(id) ON DELETE CASCADE,
+  second INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  PRIMARY KEY (broadcast_id, second, kind)
+) WITHOUT ROWID;
+)sql";
+
 constexpr std::string_view kMigrations[] = {
     kSchema1,
+    kSchema2,
 };
 
 }  // namespace

@@ -1,6 +1,8 @@
 // Stream: broadcast lifecycle, demuxing of the publisher's tags and the ingest figures.
 #include "server/stream/stream.hpp"
 
+#include <array>
+
 #include <fmt/format.h>
 
 #include "server/clock.hpp"
@@ -11,7 +13,9 @@ namespace liverelay {
 void Stream::begin_broadcast(PublisherInfo publisher) {
   // A reconnect within the grace continues the broadcast's HLS behind a discontinuity.
   if (!hls_ || hls_->ended()) {
-    hls_ = std::make_unique<HlsPackager>(name_, fmt::format("b{:x}", wall_ms()), options_.hls);
+    const int64_t now = wall_ms();
+    hls_ = std::make_unique<HlsPackager>(name_, fmt::format("b{:x}", now), options_.hls);
+    if (observer_) hls_->set_segment_listener(observer_->on_broadcast_begin(name_, now));
   }
   publisher_ = std::move(publisher);
   started_ = std::chrono::steady_clock::now();
@@ -19,26 +23,34 @@ void Stream::begin_broadcast(PublisherInfo publisher) {
   stats_ = IngestStats{};
   metadata_encoder_.clear();
   metadata_fps_.reset();
+  fanout_.on_stream_begin();
 }
 
 void Stream::end_broadcast() {
   publisher_.reset();
   gone_at_ms_ = steady_ms();
+  gone_at_wall_ms_ = wall_ms();
   if (hls_) hls_->on_publisher_gone();
 }
 
 void Stream::end_now() {
   if (publisher_ || !hls_ || hls_->ended()) return;
-  hls_->end();
+  finish_broadcast();
   gone_at_ms_ = steady_ms() - options_.reconnect_grace_ms;  // the ended playlist is kept as usual
 }
 
 void Stream::tick(int64_t now) {
   if (publisher_ || !hls_) return;
-  if (!hls_->ended() && now - gone_at_ms_ >= options_.reconnect_grace_ms) hls_->end();
+  if (!hls_->ended() && now - gone_at_ms_ >= options_.reconnect_grace_ms) finish_broadcast();
   if (hls_->ended() && now - gone_at_ms_ >= options_.reconnect_grace_ms + options_.ended_playlist_kept_ms) {
     hls_.reset();
   }
+}
+
+void Stream::finish_broadcast() {
+  hls_->end();
+  fanout_.on_stream_end();
+  if (observer_) observer_->on_broadcast_end(name_, gone_at_wall_ms_);
 }
 
 double Stream::uptime_s() const {
@@ -53,12 +65,16 @@ std::string Stream::encoder() const {
 
 Result<void> Stream::on_video(uint32_t timestamp, media::SharedBuffer tag, int64_t arrival_us) {
   const size_t bytes = tag->size();
-  return on_demuxed(demuxer_.on_video(timestamp, std::move(tag)), bytes, arrival_us);
+  auto handled = on_demuxed(demuxer_.on_video(timestamp, tag), bytes, arrival_us);
+  if (handled) fanout_.on_tag(TagKind::video, timestamp, std::move(tag));  // as received, shared
+  return handled;
 }
 
 Result<void> Stream::on_audio(uint32_t timestamp, media::SharedBuffer tag, int64_t arrival_us) {
   const size_t bytes = tag->size();
-  return on_demuxed(demuxer_.on_audio(timestamp, std::move(tag)), bytes, arrival_us);
+  auto handled = on_demuxed(demuxer_.on_audio(timestamp, tag), bytes, arrival_us);
+  if (handled) fanout_.on_tag(TagKind::audio, timestamp, std::move(tag));
+  return handled;
 }
 
 Result<void> Stream::on_demuxed(Result<flv::DemuxOutput> output, size_t bytes, int64_t arrival_us) {
@@ -97,6 +113,9 @@ void Stream::on_metadata(const amf0::Value& metadata) {
   if (const auto* fps = metadata.get("framerate"); fps && fps->as_number()) {
     metadata_fps_ = *fps->as_number();
   }
+  // Players get it as a data message of their own: onMetaData, without @setDataFrame.
+  const std::array<amf0::Value, 2> values{"onMetaData", metadata};
+  fanout_.on_tag(TagKind::metadata, 0, std::make_shared<const media::Buffer>(amf0::encode_all(values)));
 }
 
 void Stream::on_other_bytes(size_t bytes) { stats_.on_bytes(steady_ms(), bytes); }

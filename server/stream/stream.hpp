@@ -11,7 +11,9 @@
 #include "protocol/core/error.hpp"
 #include "protocol/rtmp/amf0.hpp"
 #include "server/hls/hls_packager.hpp"
+#include "server/stream/broadcast_observer.hpp"
 #include "server/stream/ingest_stats.hpp"
+#include "server/stream/media_fanout.hpp"
 
 namespace liverelay {
 
@@ -32,6 +34,9 @@ class Stream {
  public:
   Stream(std::string name, StreamOptions options) : name_(std::move(name)), options_(options) {}
 
+  // Told of this stream's broadcasts from now on (nullptr: nobody).
+  void set_broadcast_observer(BroadcastObserver* observer) { observer_ = observer; }
+
   void begin_broadcast(PublisherInfo publisher);
   // The publisher left. Within the reconnect grace a new publisher continues the broadcast.
   void end_broadcast();
@@ -50,6 +55,11 @@ class Stream {
 
   [[nodiscard]] const std::string& name() const { return name_; }
   [[nodiscard]] bool live() const { return publisher_.has_value(); }
+  // Live, or waiting within the reconnect grace for its publisher to come back.
+  [[nodiscard]] bool broadcasting() const { return publisher_.has_value() || (hls_ && !hls_->ended()); }
+  // Where RTMP players and push relays take the publisher's tags from (see MediaFanout).
+  [[nodiscard]] MediaFanout& fanout() { return fanout_; }
+  [[nodiscard]] const PlaybackStats& playback() const { return fanout_.playback(); }
   [[nodiscard]] const std::optional<PublisherInfo>& publisher() const { return publisher_; }
   [[nodiscard]] double uptime_s() const;
   // The encoder as the publisher named itself: onMetaData's "encoder", else connect's flashVer.
@@ -73,15 +83,20 @@ class Stream {
 
  private:
   Result<void> on_demuxed(Result<flv::DemuxOutput> output, size_t bytes, int64_t arrival_us);
+  // Ends the HLS with ENDLIST and tells the observer.
+  void finish_broadcast();
 
   std::string name_;
   StreamOptions options_;
   std::optional<PublisherInfo> publisher_;
   std::unique_ptr<HlsPackager> hls_;
   int64_t gone_at_ms_ = 0;   // when the last publisher left (steady clock)
+  int64_t gone_at_wall_ms_ = 0;  // the same, on the wall clock (the broadcast's end)
+  BroadcastObserver* observer_ = nullptr;
   std::chrono::steady_clock::time_point started_{};
   flv::MediaDemuxer demuxer_;
   IngestStats stats_;
+  MediaFanout fanout_;
   std::string metadata_encoder_;
   std::optional<double> metadata_fps_;
   uint64_t hls_requests_ = 0;

@@ -12,7 +12,10 @@ StreamRegistry::StreamRegistry(StreamOptions options, const std::vector<std::str
 
 Stream* StreamRegistry::begin_broadcast(const std::string& name, PublisherInfo publisher) {
   auto [it, inserted] = streams_.try_emplace(name, nullptr);
-  if (inserted) it->second = std::make_unique<Stream>(name, options_);
+  if (inserted) {
+    it->second = std::make_unique<Stream>(name, options_);
+    it->second->set_broadcast_observer(observer_);
+  }
   Stream& stream = *it->second;
   if (stream.live()) return nullptr;
   logger("stream")->info("{}: live, publisher {} (connection {})", name, publisher.address,
@@ -41,6 +44,15 @@ std::vector<const Stream*> StreamRegistry::all() const {
 
 void StreamRegistry::tick(int64_t now_ms) {
   for (auto& [name, stream] : streams_) stream->tick(now_ms);
+}
+
+void StreamRegistry::set_broadcast_observer(BroadcastObserver* observer) {
+  observer_ = observer;
+  for (auto& [name, stream] : streams_) stream->set_broadcast_observer(observer);
+}
+
+void StreamRegistry::end_all_now() {
+  for (auto& [name, stream] : streams_) stream->end_now();
 }
 
 size_t StreamRegistry::live_count() const {

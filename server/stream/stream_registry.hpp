@@ -1,6 +1,7 @@
 // Every stream the server knows by name: one publisher per name at a time.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -24,9 +25,21 @@ class StreamRegistry {
   [[nodiscard]] size_t live_count() const;
   // Housekeeping for every stream (reconnect grace, ended playlists): about once a second.
   void tick(int64_t now_ms);
+  // Told of every stream's broadcasts (the recorder); set before the first publish.
+  void set_broadcast_observer(BroadcastObserver* observer);
+  // Shutdown: broadcasts whose publisher has left end now, without the grace.
+  void end_all_now();
+  // Someone asked to watch `name` (a playlist, a room, an RTMP player): an edge's on-demand
+  // pull listens to start pulling before anything is live here.
+  void set_demand_listener(std::function<void(const std::string& name)> listener) { demand_ = std::move(listener); }
+  void note_demand(const std::string& name) {
+    if (demand_) demand_(name);
+  }
 
  private:
   StreamOptions options_;
+  BroadcastObserver* observer_ = nullptr;
+  std::function<void(const std::string&)> demand_;
   std::map<std::string, std::unique_ptr<Stream>, std::less<>> streams_;
 };
 

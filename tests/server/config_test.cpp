@@ -171,3 +171,99 @@ TEST_CASE("bad webhook settings are refused with their line") {
     CHECK(config.error().message == file.path + expected);
   }
 }
+
+TEST_CASE("the web root defaults to the source tree's web/, [web] root and --web-root override it") {
+  auto defaults = resolve_config({});
+  REQUIRE(defaults);
+  CHECK(defaults->web_root == LIVERELAY_WEB_ROOT);
+  CHECK(defaults->web_root.ends_with("/web"));
+
+  TempFile file("[web]\nroot = \"/srv/liverelay/web\"\n");
+  auto from_file = load_config_file(file.path);
+  REQUIRE(from_file);
+  CHECK(from_file->web_root == "/srv/liverelay/web");
+
+  CommandLine command_line;
+  command_line.config_file = file.path;
+  command_line.web_root = "/opt/web";
+  auto flagged = resolve_config(command_line);
+  REQUIRE(flagged);
+  CHECK(flagged->web_root == "/opt/web");
+
+  TempFile empty("[web]\nroot = \"\"\n");
+  auto refused = load_config_file(empty.path);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().message == empty.path + ":2: web.root must not be empty");
+}
+
+TEST_CASE("[recording] records by default with a 2 h DVR window and no retention limits; the file sets them") {
+  auto defaults = resolve_config({});
+  REQUIRE(defaults);
+  CHECK(defaults->recording.enabled);
+  CHECK(defaults->recording.dvr_window_s == 7200.0);
+  CHECK(defaults->recording.max_age_h == 0.0);
+  CHECK(defaults->recording.max_bytes == 0);
+
+  TempFile file("[recording]\nenabled = false\ndvr_window_s = 600\nmax_age_h = 72\nmax_bytes = 50_000_000_000\n");
+  auto config = load_config_file(file.path);
+  REQUIRE(config);
+  CHECK_FALSE(config->recording.enabled);
+  CHECK(config->recording.dvr_window_s == 600.0);
+  CHECK(config->recording.max_age_h == 72.0);
+  CHECK(config->recording.max_bytes == 50'000'000'000);
+
+  const std::pair<const char*, const char*> bad[] = {
+      {"[recording]\nenabled = \"yes\"\n", ":2: recording.enabled must be true or false"},
+      {"[recording]\nmax_bytes = -1\n", ":2: recording.max_bytes must be a number from 0 to 9000000000000000"},
+      {"recording = 1\n", ":1: [recording] must be a table"},
+  };
+  for (const auto& [text, expected] : bad) {
+    TempFile bad_file(text);
+    auto refused = load_config_file(bad_file.path);
+    INFO(text);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().message == bad_file.path + expected);
+  }
+}
+
+TEST_CASE("[[push]] and [[pull]] entries come from the file; pulls are on demand after 30 s idle by default") {
+  TempFile file(R"(
+[[push]]
+stream = "cam1"
+url = "rtmp://a.example/live2/key-1"
+[[push]]
+stream = "cam1"
+url = "rtmp://127.0.0.1:1936/live/backup"
+[[pull]]
+stream = "edge1"
+url = "rtmp://origin:1935/live/cam1"
+[[pull]]
+stream = "edge2"
+url = "rtmp://origin/live/cam2"
+on_demand = false
+idle_s = 5
+)");
+  auto config = load_config_file(file.path);
+  REQUIRE(config);
+  REQUIRE(config->pushes.size() == 2);
+  CHECK(config->pushes[1].stream == "cam1");
+  CHECK(config->pushes[1].url == "rtmp://127.0.0.1:1936/live/backup");
+  REQUIRE(config->pulls.size() == 2);
+  CHECK(config->pulls[0].on_demand);
+  CHECK(config->pulls[0].idle_s == 30.0);
+  CHECK_FALSE(config->pulls[1].on_demand);
+  CHECK(config->pulls[1].idle_s == 5.0);
+}
+
+TEST_CASE("bad relay entries are refused with their line") {
+  for (const char* text : {"[[push]]\nstream = \"cam1\"\n", "[[push]]\nstream = \"cam1\"\nurl = \"http://x/live/a\"\n",
+                           "[[pull]]\nstream = \"../x\"\nurl = \"rtmp://o/live/a\"\n",
+                           "[[pull]]\nstream = \"a\"\nurl = \"rtmp://o/live/a\"\non_demand = 1\n",
+                           "push = 3\n"}) {
+    INFO(text);
+    TempFile file(text);
+    auto config = load_config_file(file.path);
+    REQUIRE_FALSE(config);
+    CHECK(config.error().message.find(file.path) != std::string::npos);
+  }
+}

@@ -61,12 +61,13 @@ const SANITIZER_REPORT = /AddressSanitizer|LeakSanitizer|runtime error:|Undefine
 
 export class LiveRelay {
   // `dataDir`: a folder to keep across runs (the caller removes it); default a fresh one.
-  static async start({ config = '', args = [], dataDir } = {}) {
+  // `rtmpPort`/`httpPort`: the ports of an earlier run, for a server that restarts in place.
+  static async start({ config = '', args = [], dataDir, rtmpPort, httpPort } = {}) {
     const relay = new LiveRelay();
     relay.keepData = Boolean(dataDir);
     relay.dataDir = dataDir ?? mkdtempSync(join(tmpdir(), 'liverelay-test-'));
-    relay.rtmpPort = await freePort();
-    relay.httpPort = await freePort();
+    relay.rtmpPort = rtmpPort ?? await freePort();
+    relay.httpPort = httpPort ?? await freePort();
     const fullArgs = ['--rtmp', `127.0.0.1:${relay.rtmpPort}`, '--http', `127.0.0.1:${relay.httpPort}`,
       '--data-dir', relay.dataDir, ...args];
     if (config) {

@@ -38,7 +38,11 @@ struct Fixture {
   CommentStore comments{*database};
   BanStore bans{*database};
   BroadcastStore broadcasts{*database};
-  RoomContext context{comments, bans, broadcasts, RoomLimits{}, "admin-token-0123456789", {{"Helpdesk", "bot-token-0123456789"}}, 10'000};
+  ReactionStore reactions{*database};
+  std::optional<BroadcastRef> live_broadcast;  // what the stream side says is live
+  RoomContext context{comments, bans, broadcasts, reactions, RoomLimits{}, "admin-token-0123456789",
+                      {{"Helpdesk", "bot-token-0123456789"}},
+                      [this](const std::string&) { return live_broadcast; }};
 };
 
 }  // namespace
@@ -126,25 +130,34 @@ TEST_CASE("room: moderation needs the admin token; bans stop posting; bots post 
   CHECK(late.received.front()["comments"].size() == 1);  // the deleted comment is gone
 }
 
-TEST_CASE("room: going live opens a broadcast; comments carry their offset; the grace ends it", "[room]") {
+TEST_CASE("room: comments and reactions point at the stream's broadcast with offsets from its start", "[room]") {
   Fixture f;
   Room room("cam", f.context);
   RecordingMember viewer;
   room.join(viewer);
-  room.set_live(true, 10'000);
+  room.on_text(viewer, R"({"type":"comment","text":"before"})", 5'000);
+  const int64_t id = f.broadcasts.begin("cam", 10'000).value();
+  f.live_broadcast = BroadcastRef{id, 10'000};
+  room.set_live(true);
   CHECK(viewer.of_type("state").back()["live"] == true);
   room.on_text(viewer, R"({"type":"comment","text":"at ten seconds"})", 20'000);
-  room.set_live(false, 30'000);
+  room.on_text(viewer, R"({"type":"reaction","kind":"like"})", 20'100);
+  room.on_text(viewer, R"({"type":"reaction","kind":"like"})", 20'900);
+  room.on_text(viewer, R"({"type":"reaction","kind":"wow"})", 21'000);
+  room.flush(2, 21'100);  // three viewers: the broadcast's peak
+  room.set_live(false);
   CHECK(viewer.of_type("state").back()["live"] == false);
-  room.set_live(false, 45'000);  // grace (10 s) over: the broadcast ends
-  auto listed = f.broadcasts.list("cam");
-  REQUIRE(listed);
-  REQUIRE(listed->size() == 1);
-  CHECK((*listed)[0].ended_at_ms == 30'000);
-  auto comments = f.comments.for_broadcast((*listed)[0].id);
+  f.live_broadcast.reset();
+  room.flush(9, 22'000);  // after the broadcast: not its peak
+  auto comments = f.comments.for_broadcast(id);
   REQUIRE(comments);
   REQUIRE(comments->size() == 1);
+  CHECK((*comments)[0].text == "at ten seconds");
   CHECK((*comments)[0].offset_ms == 10'000);
+  CHECK(f.reactions.for_broadcast(id).value() ==
+        std::vector<StoredReactions>{{10, "like", 2}, {11, "wow", 1}});
+  CHECK(f.broadcasts.find(id).value()->peak_viewers == 3);
+  CHECK(f.broadcasts.find(id).value()->comments == 1);
 }
 
 TEST_CASE("room: watch time integrates the viewer count between flushes", "[room]") {

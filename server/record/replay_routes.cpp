@@ -1,0 +1,117 @@
+// ReplayRoutes: path checks, the broadcast's row, then memory (live) or the folder (sendfile).
+#include "server/record/replay_routes.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include "server/logging.hpp"
+#include "server/record/mapped_file.hpp"
+
+namespace liverelay {
+namespace {
+
+constexpr std::string_view kLivePrefix = "/live/";
+constexpr std::string_view kReplay = "/replay/";
+constexpr std::string_view kPlaylistType = "application/vnd.apple.mpegurl";
+
+HttpResponse replay_response(std::string content_type, std::string_view cache_control) {
+  HttpResponse response;
+  response.content_type = std::move(content_type);
+  response.headers.emplace_back("Cache-Control", std::string(cache_control));
+  response.headers.emplace_back("Access-Control-Allow-Origin", "*");
+  return response;
+}
+
+HttpResponse not_found() {
+  HttpResponse response = replay_response("text/plain", "no-cache");
+  response.status = 404;
+  response.body = "no such replay\n";
+  return response;
+}
+
+HttpResponse with_file(HttpResponse response, hls::SharedSegmentBytes bytes) {
+  response.shared_body = bytes->view();
+  response.body_fd = bytes->file_descriptor();
+  response.body_owner = std::move(bytes);
+  return response;
+}
+
+// Segment and init names as the recorder writes them: no folders, no hidden files.
+std::optional<std::string_view> media_type(std::string_view name) {
+  const bool plain = !name.empty() && name.size() <= 128 && name.front() != '.' &&
+                     std::all_of(name.begin(), name.end(), [](char c) {
+                       return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                              c == '-' || c == '_' || c == '.';
+                     });
+  if (!plain) return std::nullopt;
+  if (name.ends_with(".ts")) return "video/mp2t";
+  if (name.ends_with(".mp4") || name.ends_with(".m4s")) return "video/mp4";
+  return std::nullopt;
+}
+
+bool closed_state(std::string_view state) { return state == "complete" || state == "partial"; }
+
+}  // namespace
+
+std::optional<HttpResponse> ReplayRoutes::route(const HttpRequest& request) {
+  if (!request.path.starts_with(kLivePrefix)) return std::nullopt;
+  const std::string_view rest = std::string_view(request.path).substr(kLivePrefix.size());
+  const size_t replay = rest.find(kReplay);
+  if (replay == std::string_view::npos || replay == 0) return std::nullopt;
+  const std::string_view name = rest.substr(0, replay);
+  const std::string_view tail = rest.substr(replay + kReplay.size());
+  const size_t slash = tail.find('/');
+  if (name.find('/') != std::string_view::npos || slash == std::string_view::npos) return std::nullopt;
+  const std::string_view id_text = tail.substr(0, slash);
+  const std::string_view file_name = tail.substr(slash + 1);
+  if (file_name.empty() || file_name.find('/') != std::string_view::npos) return std::nullopt;
+  if (request.method == "OPTIONS") {
+    HttpResponse preflight = replay_response("text/plain", "max-age=86400");
+    preflight.status = 204;
+    preflight.headers.emplace_back("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
+    return preflight;
+  }
+  if (request.method != "GET" && request.method != "HEAD") return HttpResponse::json(405, R"({"error":"use GET"})");
+  int64_t id = 0;
+  const auto [end, ec] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
+  if (ec != std::errc{} || end != id_text.data() + id_text.size()) return not_found();
+  auto found = store_.find(id);
+  if (!found) {
+    logger("http")->error("replay {}: {}", id, found.error().message);
+    return HttpResponse::json(500, R"({"error":"the index could not be read"})");
+  }
+  if (!*found || (*found)->stream != name) return not_found();
+  if (file_name == Recorder::kPlaylistName) return playlist(**found);
+  return file(**found, file_name);
+}
+
+HttpResponse ReplayRoutes::playlist(const Broadcast& broadcast) {
+  if (const Recorder* recorder = recordings_.open_recording(broadcast.id)) {
+    // Live: the DVR window, which changes with every segment.
+    auto text = recorder->dvr_playlist();
+    if (!text) return not_found();
+    HttpResponse response = replay_response(std::string(kPlaylistType), "max-age=1");
+    response.shared_body = {reinterpret_cast<const uint8_t*>(text->data()), text->size()};
+    response.body_owner = std::move(text);
+    return response;
+  }
+  auto folder = recordings_.folder_of(broadcast);
+  auto bytes = folder ? map_file(*folder / Recorder::kPlaylistName) : nullptr;
+  if (!bytes) return not_found();
+  // A closed recording's playlist never changes again (a deletion makes it a 404).
+  const bool vod = closed_state(broadcast.recording);
+  return with_file(replay_response(std::string(kPlaylistType), vod ? "public, max-age=86400" : "max-age=1"),
+                   std::move(bytes));
+}
+
+HttpResponse ReplayRoutes::file(const Broadcast& broadcast, std::string_view name) {
+  const auto type = media_type(name);
+  auto folder = recordings_.folder_of(broadcast);
+  if (!type || !folder) return not_found();
+  auto bytes = map_file(*folder / std::string(name));
+  if (!bytes) return not_found();
+  // The live HLS's URIs, never reused by a later broadcast: the bytes never change.
+  return with_file(replay_response(std::string(*type), "public, max-age=86400, immutable"), std::move(bytes));
+}
+
+}  // namespace liverelay

@@ -1,0 +1,72 @@
+// Plays a stream's live HLS: hls.js where Media Source Extensions exist (it runs its transmuxer
+// in a blob: worker, which the page's CSP allows), Safari's native HLS otherwise. It stops when
+// the stream goes offline and starts again by itself once the stream is back and its playlist
+// answers.
+const RETRY_MS = 1500;
+
+export class LivePlayer {
+  constructor(video, source) {
+    this.video = video;
+    this.source = source;
+    this.live = false;
+    this.hls = null;
+    this.native = false;
+    this.retryTimer = null;
+    this.video.addEventListener('error', () => { if (this.native) this.restartLater(); });
+    this.video.addEventListener('ended', () => this.restartLater());
+  }
+
+  setLive(live) {
+    if (live === this.live) return;
+    this.live = live;
+    if (live) this.start();
+    else this.stop();
+  }
+
+  start() {
+    clearTimeout(this.retryTimer);
+    if (!this.live || this.hls || this.native) return;
+    if (window.Hls?.isSupported()) {
+      this.startHlsJs();
+    } else if (this.video.canPlayType('application/vnd.apple.mpegurl')) {
+      this.native = true;
+      this.video.src = this.source;
+      this.play();
+    }
+  }
+
+  startHlsJs() {
+    const hls = new window.Hls({ liveDurationInfinity: true, backBufferLength: 30 });
+    this.hls = hls;
+    hls.on(window.Hls.Events.MANIFEST_PARSED, () => this.play());
+    // A playlist with ENDLIST while the room says live is the broadcast that just ended: the
+    // new one's playlist replaces it within a segment, so ask again.
+    hls.on(window.Hls.Events.LEVEL_LOADED, (_, data) => { if (!data.details.live) this.restartLater(); });
+    hls.on(window.Hls.Events.ERROR, (_, data) => { if (data.fatal) this.restartLater(); });
+    hls.loadSource(this.source);
+    hls.attachMedia(this.video);
+  }
+
+  play() {
+    // Muted autoplay is allowed everywhere; a refusal leaves the controls to the viewer.
+    this.video.play().catch(() => {});
+  }
+
+  stop() {
+    clearTimeout(this.retryTimer);
+    if (this.hls) {
+      this.hls.destroy();
+      this.hls = null;
+    }
+    if (this.native) {
+      this.native = false;
+      this.video.removeAttribute('src');
+      this.video.load();
+    }
+  }
+
+  restartLater() {
+    this.stop();
+    if (this.live) this.retryTimer = setTimeout(() => this.start(), RETRY_MS);
+  }
+}

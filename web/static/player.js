@@ -1,0 +1,131 @@
+// The player page: wires the video, the room's WebSocket, the comments, the reactions and the
+// list of past broadcasts for the stream named by the page's URL (/live/<name>/).
+import { CommentsView } from './comments_view.js';
+import { streamNameFromPath } from './format.js';
+import { LivePlayer } from './live_player.js';
+import { ReactionsView } from './reactions_view.js';
+import { fetchReplays, renderReplays } from './replay_list.js';
+import { RoomSocket } from './room_socket.js';
+
+const NAME_KEY = 'liverelay.displayName';
+const POLL_MS = 5000;       // live state and viewers from the API while the WebSocket is down
+const STATUS_MS = 4000;     // how long a refusal stays on screen
+const JOIN_BURST_MS = 150;  // messages sent on join arrive together
+const REPLAYS_MS = 30000;   // the replay list: a broadcast ending joins it within this
+
+const name = streamNameFromPath(location.pathname);
+const $ = (id) => document.getElementById(id);
+
+const player = new LivePlayer($('video'), 'index.m3u8');
+const comments = new CommentsView($('comments'));
+const reactions = new ReactionsView($('reaction-layer'), $('reaction-buttons'), (kind) => {
+  if (!room.send({ type: 'reaction', kind })) showStatus('Not connected; reconnecting\u2026');
+});
+let joinedAt = 0;
+let statusTimer = null;
+
+const room = new RoomSocket(name, {
+  onOpen() {
+    const displayName = localStorage.getItem(NAME_KEY);
+    if (displayName) room.send({ type: 'hello', user: displayName });
+  },
+  onMessage: handleMessage,
+  onClose() { showStatus('Connection lost; reconnecting\u2026', false); },
+});
+
+function handleMessage(message) {
+  switch (message.type) {
+    case 'history':
+      joinedAt = performance.now();
+      comments.replace(message.comments ?? []);
+      showStatus('');
+      break;
+    case 'comment': comments.add(message); break;
+    case 'delete': comments.remove(message.id); break;
+    case 'viewers': setViewers(message.count); break;
+    case 'state': setLive(Boolean(message.live)); break;
+    case 'reactions':
+      // The totals sent with the history are the room's past: they set the counts, nothing floats.
+      reactions.update(message.counts ?? {}, { baseline: performance.now() - joinedAt < JOIN_BURST_MS });
+      break;
+    case 'error': showStatus(message.message ?? message.code); break;
+    default: break;
+  }
+}
+
+function setLive(live) {
+  const badge = $('live-badge');
+  badge.textContent = live ? 'LIVE' : 'OFFLINE';
+  badge.classList.toggle('live', live);
+  $('offline').classList.toggle('hidden', live);
+  player.setLive(live);
+}
+
+function setViewers(count) {
+  $('viewer-count').textContent = String(count);
+}
+
+function showStatus(text, expires = true) {
+  clearTimeout(statusTimer);
+  $('chat-status').textContent = text;
+  if (text && expires) statusTimer = setTimeout(() => { $('chat-status').textContent = ''; }, STATUS_MS);
+}
+
+// The API answers when the WebSocket cannot: at load, and while it is reconnecting.
+async function pollStream() {
+  try {
+    const response = await fetch(`/api/v1/streams/${encodeURIComponent(name)}`);
+    if (response.ok) {
+      const stream = await response.json();
+      if (!room.open) setLive(Boolean(stream.live));
+      if (!room.open || $('viewer-count').textContent === '0') setViewers(stream.viewers?.current ?? 0);
+    } else if (response.status === 404 && !room.open) {
+      setLive(false);
+    }
+  } catch {
+    // the server is unreachable: the socket's reconnection says so
+  }
+}
+
+// The stream's last finished broadcasts, each a link to its replay; hidden while there is none.
+async function loadReplays() {
+  try {
+    const replays = await fetchReplays(name);
+    renderReplays($('replay-list'), replays);
+    $('replays').classList.toggle('hidden', replays.length === 0);
+  } catch {
+    // the list is a convenience: the next refresh tries again
+  }
+}
+
+function setUpForm() {
+  const nameInput = $('display-name');
+  nameInput.value = localStorage.getItem(NAME_KEY) ?? '';
+  nameInput.addEventListener('change', () => {
+    const displayName = nameInput.value.trim();
+    if (!displayName) return;
+    localStorage.setItem(NAME_KEY, displayName);
+    room.send({ type: 'hello', user: displayName });
+  });
+  $('comment-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const input = $('comment-text');
+    const text = input.value.trim();
+    if (!text) return;
+    if (room.send({ type: 'comment', text })) input.value = '';
+    else showStatus('Not connected; reconnecting\u2026');
+  });
+}
+
+if (name === null) {
+  $('stream-name').textContent = 'No such stream';
+} else {
+  document.title = `${name} \u00B7 liverelay`;
+  $('stream-name').textContent = name;
+  setUpForm();
+  room.connect();
+  pollStream();
+  setInterval(() => { if (!room.open) pollStream(); }, POLL_MS);
+  loadReplays();
+  setInterval(loadReplays, REPLAYS_MS);
+}
