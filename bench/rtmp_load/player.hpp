@@ -1,0 +1,51 @@
+// One RTMP player of the load: a TCP connection on the loop running a ClientSession (play),
+// counting what arrives and when the first video frame did.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <uv.h>
+
+#include "protocol/rtmp/client_session.hpp"
+#include "protocol/rtmp/url.hpp"
+
+namespace rtmp_load {
+
+struct PlayerFigures {
+  std::optional<double> first_frame_ms;  // from connect() to the first video frame
+  uint64_t video_frames = 0;
+  uint64_t audio_frames = 0;
+  uint64_t bytes = 0;
+  std::string error;  // empty while fine
+};
+
+class Player {
+ public:
+  Player(uv_loop_t* loop, const liverelay::rtmp::Url& url, uint64_t seed);
+  Player(const Player&) = delete;
+  Player& operator=(const Player&) = delete;
+  ~Player();
+
+  void start();
+  void stop();
+  [[nodiscard]] const PlayerFigures& figures() const { return figures_; }
+
+ private:
+  static void on_connect(uv_connect_t* request, int status);
+  static void on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf);
+  void on_data(const uint8_t* bytes, size_t size);
+  void flush();
+  void fail(std::string reason);
+
+  uv_loop_t* loop_;
+  liverelay::rtmp::Url url_;
+  liverelay::rtmp::ClientSession session_;
+  uv_tcp_t* handle_ = nullptr;
+  uv_connect_t connect_{};
+  uint64_t started_ns_ = 0;
+  PlayerFigures figures_;
+};
+
+}  // namespace rtmp_load
