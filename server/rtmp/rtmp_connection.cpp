@@ -184,7 +184,6 @@ void RtmpConnection::end_publish() {
   stream_ = nullptr;
   const double duration_s = static_cast<double>(steady_us() - published_at_us_) / 1e6;
   hooks_.publish_done(publisher, duration_s, socket_->bytes_in());
-  // on_record_done: the recorder (a later issue) calls hooks_.record_done when a recording is closed.
 }
 
 void RtmpConnection::flush() { write_session_output(session_, *socket_); }
