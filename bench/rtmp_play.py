@@ -9,7 +9,8 @@ Needs a release build (scripts/build release: build/server/liverelay and
 build/bench/rtmp_load/rtmp_load, the players: one process, one loop, our ClientSession) and
 nginx with libnginx-mod-rtmp. The players run for the whole window; CPU is read from
 /proc/<pid>/stat over the window (nginx: master + worker). For liverelay the script also
-checks that the publisher was unaffected: its ingest fps stays at the source's 30.
+checks that the publisher and HLS were unaffected: ingest fps and drops, segments listed and
+the listing delay, from its stats API.
 """
 import argparse
 import json
@@ -47,14 +48,17 @@ def measure(server, players, seconds, media):
         before, started = cpu_seconds(pids), time.monotonic()
         time.sleep(seconds)
         used, elapsed = cpu_seconds(pids) - before, time.monotonic() - started
-        fps = None
+        health = None  # liverelay only: the publisher's fps and drops, HLS still listing on time
         if hasattr(server, "_get"):
             stream = server._get("/api/v1/streams/bench") or {}
-            fps = stream.get("video", {}).get("fps")
+            hls = stream.get("hls", {})
+            health = (f"publisher {stream.get('video', {}).get('fps')} fps, "
+                      f"{stream.get('ingest', {}).get('dropped_packets')} dropped; HLS {hls.get('segments')} segments, "
+                      f"listing delay p99 {hls.get('listing_delay_ms', {}).get('p99')} ms")
         load.join()
         if publisher.poll() is not None:
             raise RuntimeError(f"{server.name}: the publisher exited early")
-        return 100.0 * used / elapsed, report, fps
+        return 100.0 * used / elapsed, report, health
     finally:
         if publisher:
             publisher.terminate()
@@ -79,13 +83,13 @@ def main():
     results = {}
     for round_index in range(args.rounds):
         for server in (LiveRelay(), NginxRtmp(hls=False), NginxRtmp(hls=True)):
-            cpu, report, fps = measure(server, args.players, args.seconds, media)
+            cpu, report, health = measure(server, args.players, args.seconds, media)
             key = server.name
             results.setdefault(key, []).append(cpu)
             print(f"round {round_index + 1} {key}: {cpu:.1f} % CPU, {report['playing']}/{report['players']} playing, "
                   f"first frame p50 {report['first_frame_ms']['p50']:.0f} ms p99 {report['first_frame_ms']['p99']:.0f} ms, "
                   f"video frames per player min {report['video_frames_per_player']['min']:.0f}, "
-                  f"errors {report['errors'][:2]}" + (f", publisher fps {fps}" if fps is not None else ""),
+                  f"errors {report['errors'][:2]}" + (f"; {health}" if health else ""),
                   file=sys.stderr)
     ours = statistics.median(results["liverelay"])
     live, hls = statistics.median(results["nginx-rtmp"]), statistics.median(results["nginx-rtmp + hls"])

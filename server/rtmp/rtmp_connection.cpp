@@ -19,12 +19,13 @@ rtmp::ServerSessionOptions session_options() {
 
 RtmpConnection::RtmpConnection(uv_loop_t* loop, uint64_t id, std::unique_ptr<TcpConnection> socket,
                                StreamRegistry& registry, const PublishAuth& auth, Webhooks& hooks,
-                               FinishedCallback on_finished)
+                               TurnFlusher& flusher, FinishedCallback on_finished)
     : id_(id),
       socket_(std::move(socket)),
       registry_(registry),
       auth_(auth),
       hooks_(hooks),
+      flusher_(flusher),
       on_finished_(std::move(on_finished)),
       session_(session_options()),
       idle_timer_(loop) {}

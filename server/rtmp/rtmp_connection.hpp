@@ -33,7 +33,7 @@ class RtmpConnection {
   static constexpr int kPlayerSendBuffer = 256 * 1024;
 
   RtmpConnection(uv_loop_t* loop, uint64_t id, std::unique_ptr<TcpConnection> socket,
-                 StreamRegistry& registry, const PublishAuth& auth, Webhooks& hooks,
+                 StreamRegistry& registry, const PublishAuth& auth, Webhooks& hooks, TurnFlusher& flusher,
                  FinishedCallback on_finished);
   ~RtmpConnection();
 
@@ -68,6 +68,7 @@ class RtmpConnection {
   StreamRegistry& registry_;
   const PublishAuth& auth_;
   Webhooks& hooks_;
+  TurnFlusher& flusher_;  // a player's live tags go out once per loop turn
   FinishedCallback on_finished_;
   rtmp::ServerSession session_;
   Timer idle_timer_;

@@ -33,7 +33,7 @@ void RtmpConnection::on_play(const rtmp::PlayRequested& request) {
   RtmpPlayOptions play{request.stream_id, std::nullopt};
   if (request.duration > 0 && request.duration < 4e9)
     play.duration_ms = static_cast<uint32_t>(request.duration);
-  player_ = std::make_unique<RtmpPlayer>(*stream, session_, *socket_, play, std::move(on_hopeless));
+  player_ = std::make_unique<RtmpPlayer>(*stream, session_, *socket_, flusher_, play, std::move(on_hopeless));
   logger("rtmp")->info("{}: player {} (connection {}) joined, {} now", stream->name(),
                        socket_->peer_address(), id_, stream->playback().players + 1);
   player_->start();

@@ -23,17 +23,19 @@ std::optional<uint32_t> earliest(const std::vector<MediaTag>& tags) {
 
 }  // namespace
 
-RtmpPlayer::RtmpPlayer(Stream& stream, rtmp::ServerSession& session, TcpConnection& socket,
+RtmpPlayer::RtmpPlayer(Stream& stream, rtmp::ServerSession& session, TcpConnection& socket, TurnFlusher& flusher,
                        RtmpPlayOptions play, HopelessCallback on_hopeless, RtmpPlayerLimits limits)
     : stream_(stream),
       session_(session),
       socket_(socket),
+      flusher_(flusher),
       stream_id_(play.stream_id),
       duration_ms_(play.duration_ms),
       on_hopeless_(std::move(on_hopeless)),
       limits_(limits) {}
 
 RtmpPlayer::~RtmpPlayer() {
+  flusher_.cancel(*this);
   detach();
 }
 
@@ -105,7 +107,7 @@ void RtmpPlayer::on_tag(const MediaTag& tag) {
     }
   }
   send(tag);
-  if (!joining_) flush();
+  if (!joining_) flusher_.schedule(*this);
 }
 
 bool RtmpPlayer::may_resume(const MediaTag& tag) const {

@@ -9,6 +9,7 @@
 
 #include "protocol/rtmp/server_session.hpp"
 #include "server/net/tcp_connection.hpp"
+#include "server/net/turn_flusher.hpp"
 #include "server/stream/sink_timeline.hpp"
 #include "server/stream/stream.hpp"
 
@@ -29,14 +30,15 @@ struct RtmpPlayOptions {
   std::optional<uint32_t> duration_ms;
 };
 
-class RtmpPlayer final : public MediaSink {
+class RtmpPlayer final : public MediaSink, public TurnFlusher::Writer {
  public:
   // Called (once) when the player stays behind past the limit; the owner closes the connection.
   // The player is detached already and may be destroyed after the call returns to the loop.
   using HopelessCallback = std::function<void(std::string_view reason)>;
 
-  RtmpPlayer(Stream& stream, rtmp::ServerSession& session, TcpConnection& socket, RtmpPlayOptions play,
-             HopelessCallback on_hopeless, RtmpPlayerLimits limits = {});
+  // Live tags go out once per loop turn through `flusher` (one writev for all of a turn's tags).
+  RtmpPlayer(Stream& stream, rtmp::ServerSession& session, TcpConnection& socket, TurnFlusher& flusher,
+             RtmpPlayOptions play, HopelessCallback on_hopeless, RtmpPlayerLimits limits = {});
   ~RtmpPlayer() override;
   RtmpPlayer(const RtmpPlayer&) = delete;
   RtmpPlayer& operator=(const RtmpPlayer&) = delete;
@@ -54,6 +56,7 @@ class RtmpPlayer final : public MediaSink {
   void on_stream_begin() override;
   void on_tag(const MediaTag& tag) override;
   void on_stream_end() override;
+  void flush_turn() override { flush(); }
 
  private:
   [[nodiscard]] bool may_resume(const MediaTag& tag) const;
@@ -64,6 +67,7 @@ class RtmpPlayer final : public MediaSink {
   Stream& stream_;
   rtmp::ServerSession& session_;
   TcpConnection& socket_;
+  TurnFlusher& flusher_;
   uint32_t stream_id_;
   std::optional<uint32_t> duration_ms_;
   HopelessCallback on_hopeless_;

@@ -6,7 +6,7 @@
 namespace liverelay {
 
 RtmpServer::RtmpServer(uv_loop_t* loop, StreamRegistry& registry, const PublishAuth& auth, Webhooks& hooks)
-    : loop_(loop), registry_(registry), auth_(auth), hooks_(hooks), reaper_(loop) {}
+    : loop_(loop), registry_(registry), auth_(auth), hooks_(hooks), flusher_(loop), reaper_(loop) {}
 
 RtmpServer::~RtmpServer() { stop(); }
 
@@ -35,7 +35,7 @@ bool RtmpServer::kick(uint64_t connection_id, std::string_view reason) {
 void RtmpServer::on_accept(uv_tcp_t* handle) {
   const uint64_t id = next_id_++;
   auto connection = std::make_unique<RtmpConnection>(
-      loop_, id, std::make_unique<TcpConnection>(handle), registry_, auth_, hooks_,
+      loop_, id, std::make_unique<TcpConnection>(handle), registry_, auth_, hooks_, flusher_,
       [this](RtmpConnection& finished) { on_finished(finished); });
   RtmpConnection& started = *connection;
   connections_.emplace(id, std::move(connection));

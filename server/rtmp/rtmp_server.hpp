@@ -9,6 +9,7 @@
 #include "protocol/core/error.hpp"
 #include "server/net/tcp_listener.hpp"
 #include "server/net/timer.hpp"
+#include "server/net/turn_flusher.hpp"
 #include "server/rtmp/rtmp_connection.hpp"
 
 namespace liverelay {
@@ -36,6 +37,7 @@ class RtmpServer {
   StreamRegistry& registry_;
   const PublishAuth& auth_;
   Webhooks& hooks_;
+  TurnFlusher flusher_;  // before the connections: their players cancel with it when they go
   std::unique_ptr<TcpListener> listener_;
   std::map<uint64_t, std::unique_ptr<RtmpConnection>> connections_;
   std::vector<std::unique_ptr<RtmpConnection>> finished_;
