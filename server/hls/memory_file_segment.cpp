@@ -10,28 +10,10 @@
 #include <unistd.h>
 
 #include "server/logging.hpp"
+#include "server/net/mapped_bytes.hpp"
 
 namespace liverelay {
 namespace {
-
-class MemoryFileBytes final : public hls::SegmentBytes {
- public:
-  MemoryFileBytes(int fd, const uint8_t* mapped, size_t size) : fd_(fd), mapped_(mapped), size_(size) {}
-  ~MemoryFileBytes() override {
-    munmap(const_cast<uint8_t*>(mapped_), size_);
-    ::close(fd_);
-  }
-  MemoryFileBytes(const MemoryFileBytes&) = delete;
-  MemoryFileBytes& operator=(const MemoryFileBytes&) = delete;
-
-  [[nodiscard]] std::span<const uint8_t> view() const override { return {mapped_, size_}; }
-  [[nodiscard]] int file_descriptor() const override { return fd_; }
-
- private:
-  int fd_;
-  const uint8_t* mapped_;
-  size_t size_;
-};
 
 bool write_all(int fd, std::span<const uint8_t> bytes) {
   while (!bytes.empty()) {
@@ -67,7 +49,7 @@ hls::SharedSegmentBytes memory_file_segment(std::span<const uint8_t> bytes, std:
     ::close(fd);
     return fall_back(bytes, "mmap");
   }
-  return std::make_shared<const MemoryFileBytes>(fd, static_cast<const uint8_t*>(mapped), bytes.size());
+  return std::make_shared<const MappedBytes>(fd, static_cast<const uint8_t*>(mapped), bytes.size());
 }
 
 }  // namespace liverelay

@@ -6,29 +6,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "server/net/mapped_bytes.hpp"
+
 namespace liverelay {
-namespace {
-
-class MappedFile final : public hls::SegmentBytes {
- public:
-  MappedFile(int fd, const uint8_t* mapped, size_t size) : fd_(fd), mapped_(mapped), size_(size) {}
-  ~MappedFile() override {
-    munmap(const_cast<uint8_t*>(mapped_), size_);
-    ::close(fd_);
-  }
-  MappedFile(const MappedFile&) = delete;
-  MappedFile& operator=(const MappedFile&) = delete;
-
-  [[nodiscard]] std::span<const uint8_t> view() const override { return {mapped_, size_}; }
-  [[nodiscard]] int file_descriptor() const override { return fd_; }
-
- private:
-  int fd_;
-  const uint8_t* mapped_;
-  size_t size_;
-};
-
-}  // namespace
 
 hls::SharedSegmentBytes map_file(const std::filesystem::path& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -45,7 +25,7 @@ hls::SharedSegmentBytes map_file(const std::filesystem::path& path) {
     return nullptr;
   }
   // Files are replaced by rename, never rewritten in place: the mapping stays whole.
-  return std::make_shared<const MappedFile>(fd, static_cast<const uint8_t*>(mapped), size);
+  return std::make_shared<const MappedBytes>(fd, static_cast<const uint8_t*>(mapped), size);
 }
 
 }  // namespace liverelay
