@@ -4,20 +4,21 @@
 #include <nlohmann/json.hpp>
 
 #include "server/api/bearer.hpp"
+#include "server/http/route_path.hpp"
 #include "server/logging.hpp"
 
 namespace liverelay {
 namespace {
 
 constexpr std::string_view kPrefix = "/api/v1/streams/";
-constexpr std::string_view kKick = "/kick";
+constexpr std::string_view kKick = "kick";
 
 }  // namespace
 
 std::optional<HttpResponse> ControlApi::route(const HttpRequest& request) {
-  if (!request.path.starts_with(kPrefix) || !request.path.ends_with(kKick)) return std::nullopt;
-  const std::string name = request.path.substr(kPrefix.size(), request.path.size() - kPrefix.size() - kKick.size());
-  if (name.empty() || name.find('/') != std::string::npos) return std::nullopt;
+  const auto path = split_route_path(request.path, kPrefix);
+  if (!path || path->name.empty() || path->rest != kKick) return std::nullopt;
+  const std::string name(path->name);
   if (request.method != "POST") return api_error(405, "use POST");
   if (!carries_token(request, admin_token_)) {
     logger("api")->warn("kick {} from {} refused: no admin token", name, request.peer);

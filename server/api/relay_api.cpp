@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "server/api/bearer.hpp"
+#include "server/http/route_path.hpp"
 #include "server/logging.hpp"
 
 namespace liverelay {
@@ -38,12 +39,10 @@ nlohmann::json relay_json(const Relays& relays, const std::string& stream) {
 }
 
 std::optional<HttpResponse> RelayApi::route(const HttpRequest& request) {
-  if (!request.path.starts_with(kPrefix)) return std::nullopt;
-  const std::string_view rest = std::string_view(request.path).substr(kPrefix.size());
-  const size_t slash = rest.find('/');
-  if (slash == std::string_view::npos || slash == 0) return std::nullopt;
-  const std::string stream(rest.substr(0, slash));
-  const std::string_view action = rest.substr(slash + 1);
+  const auto path = split_route_path(request.path, kPrefix);
+  if (!path || path->name.empty()) return std::nullopt;
+  const std::string stream(path->name);
+  const std::string_view action = path->rest;
   const bool all = action == kPushes;
   const bool one = action.starts_with("pushes/");
   if (!all && !one) return std::nullopt;

@@ -6,13 +6,14 @@
 
 #include "server/api/bearer.hpp"
 #include "server/clock.hpp"
+#include "server/http/route_path.hpp"
 #include "server/logging.hpp"
 
 namespace liverelay {
 namespace {
 
 constexpr std::string_view kPrefix = "/api/v1/streams/";
-constexpr std::string_view kBroadcasts = "/broadcasts";
+constexpr std::string_view kBroadcasts = "broadcasts";
 
 // Comment text and user names are as users wrote them: never let bad UTF-8 throw.
 HttpResponse json_response(const nlohmann::json& value) {
@@ -35,13 +36,11 @@ std::optional<int64_t> parse_id(std::string_view text) {
 }  // namespace
 
 std::optional<HttpResponse> ReplayApi::route(const HttpRequest& request) {
-  if (!request.path.starts_with(kPrefix)) return std::nullopt;
-  const std::string_view rest = std::string_view(request.path).substr(kPrefix.size());
-  const size_t at = rest.find(kBroadcasts);
-  if (at == std::string_view::npos || at == 0) return std::nullopt;
-  const std::string stream(rest.substr(0, at));
-  std::string_view tail = rest.substr(at + kBroadcasts.size());
-  if (stream.find('/') != std::string::npos || (!tail.empty() && tail.front() != '/')) return std::nullopt;
+  const auto path = split_route_path(request.path, kPrefix);
+  if (!path || path->name.empty() || !path->rest.starts_with(kBroadcasts)) return std::nullopt;
+  const std::string stream(path->name);
+  std::string_view tail = path->rest.substr(kBroadcasts.size());
+  if (!tail.empty() && tail.front() != '/') return std::nullopt;
   if (tail.empty() || tail == "/") {
     if (request.method != "GET" && request.method != "HEAD") return api_error(405, "use GET");
     return list(stream);

@@ -8,6 +8,7 @@
 #include "protocol/room/server_message.hpp"
 #include "server/api/bearer.hpp"
 #include "server/clock.hpp"
+#include "server/http/route_path.hpp"
 #include "server/logging.hpp"
 
 namespace liverelay {
@@ -25,12 +26,10 @@ std::optional<nlohmann::json> json_body(const HttpRequest& request) {
 }  // namespace
 
 std::optional<HttpResponse> RoomApi::route(const HttpRequest& request) {
-  if (!request.path.starts_with(kPrefix)) return std::nullopt;
-  const std::string_view rest = std::string_view(request.path).substr(kPrefix.size());
-  const size_t slash = rest.find('/');
-  if (slash == std::string_view::npos) return std::nullopt;
-  const std::string name(rest.substr(0, slash));
-  const std::string_view action = rest.substr(slash + 1);
+  const auto path = split_route_path(request.path, kPrefix);
+  if (!path) return std::nullopt;
+  const std::string name(path->name);
+  const std::string_view action = path->rest;
   const bool comments = action == "comments";
   const bool one_comment = action.starts_with("comments/");
   const bool bans = action == "bans";

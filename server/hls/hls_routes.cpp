@@ -3,6 +3,8 @@
 #include "server/hls/hls_routes.hpp"
 
 #include "server/clock.hpp"
+#include "server/http/cors_response.hpp"
+#include "server/http/route_path.hpp"
 
 namespace liverelay {
 namespace {
@@ -10,21 +12,13 @@ namespace {
 constexpr std::string_view kLivePrefix = "/live/";
 constexpr std::string_view kPlaylist = "index.m3u8";
 
-HttpResponse hls_response(std::string content_type, std::string_view cache_control) {
-  HttpResponse response;
-  response.content_type = std::move(content_type);
-  response.headers.emplace_back("Cache-Control", std::string(cache_control));
-  response.headers.emplace_back("Access-Control-Allow-Origin", "*");
-  return response;
-}
-
 // Body bytes as answered (HEAD sends none); a client that hangs up early still counts them.
 void count_served(Stream& stream, const HttpRequest& request, const HttpResponse& response) {
   stream.on_hls_served(request.method == "HEAD" ? 0 : response.bytes().size());
 }
 
 HttpResponse not_found() {
-  HttpResponse response = hls_response("text/plain", "no-cache");
+  HttpResponse response = cors_response("text/plain", "no-cache");
   response.status = 404;
   response.body = "stream not live\n";
   return response;
@@ -33,15 +27,13 @@ HttpResponse not_found() {
 }  // namespace
 
 std::optional<HttpResponse> HlsRoutes::route(const HttpRequest& request) {
-  if (request.path.rfind(kLivePrefix, 0) != 0) return std::nullopt;
-  const std::string_view rest = std::string_view(request.path).substr(kLivePrefix.size());
-  const auto slash = rest.find('/');
-  if (slash == std::string_view::npos) return std::nullopt;
-  const std::string name(rest.substr(0, slash));
-  const std::string_view file = rest.substr(slash + 1);
+  const auto path = split_route_path(request.path, kLivePrefix);
+  if (!path) return std::nullopt;
+  const std::string name(path->name);
+  const std::string_view file = path->rest;
   if (file.empty() || file.find('/') != std::string_view::npos) return std::nullopt;
   if (request.method == "OPTIONS") {
-    HttpResponse preflight = hls_response("text/plain", "max-age=86400");
+    HttpResponse preflight = cors_response("text/plain", "max-age=86400");
     preflight.status = 204;
     preflight.headers.emplace_back("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
     return preflight;
@@ -55,7 +47,7 @@ std::optional<HttpResponse> HlsRoutes::route(const HttpRequest& request) {
     if (!playlist) return not_found();
     sessions_.on_playlist_request(name, request.peer, request.user_agent, steady_ms());
     // Short: a live playlist changes every segment; a cache may still absorb a burst of players.
-    HttpResponse response = hls_response("application/vnd.apple.mpegurl", "max-age=1");
+    HttpResponse response = cors_response("application/vnd.apple.mpegurl", "max-age=1");
     response.body = *playlist;
     count_served(*stream, request, response);
     return response;
@@ -63,7 +55,7 @@ std::optional<HttpResponse> HlsRoutes::route(const HttpRequest& request) {
   auto segment = hls->find(file);
   if (!segment) return not_found();
   // Segment URIs carry the broadcast's tag and are never reused: they never change.
-  HttpResponse response = hls_response(segment->content_type, "public, max-age=86400, immutable");
+  HttpResponse response = cors_response(segment->content_type, "public, max-age=86400, immutable");
   response.shared_body = segment->bytes->view();
   response.body_owner = segment->bytes;
   response.body_fd = segment->bytes->file_descriptor();

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include "server/http/cors_response.hpp"
+#include "server/http/route_path.hpp"
 #include "server/logging.hpp"
 #include "server/record/mapped_file.hpp"
 
@@ -11,19 +13,11 @@ namespace liverelay {
 namespace {
 
 constexpr std::string_view kLivePrefix = "/live/";
-constexpr std::string_view kReplay = "/replay/";
+constexpr std::string_view kReplay = "replay/";
 constexpr std::string_view kPlaylistType = "application/vnd.apple.mpegurl";
 
-HttpResponse replay_response(std::string content_type, std::string_view cache_control) {
-  HttpResponse response;
-  response.content_type = std::move(content_type);
-  response.headers.emplace_back("Cache-Control", std::string(cache_control));
-  response.headers.emplace_back("Access-Control-Allow-Origin", "*");
-  return response;
-}
-
 HttpResponse not_found() {
-  HttpResponse response = replay_response("text/plain", "no-cache");
+  HttpResponse response = cors_response("text/plain", "no-cache");
   response.status = 404;
   response.body = "no such replay\n";
   return response;
@@ -54,19 +48,17 @@ bool closed_state(std::string_view state) { return state == "complete" || state 
 }  // namespace
 
 std::optional<HttpResponse> ReplayRoutes::route(const HttpRequest& request) {
-  if (!request.path.starts_with(kLivePrefix)) return std::nullopt;
-  const std::string_view rest = std::string_view(request.path).substr(kLivePrefix.size());
-  const size_t replay = rest.find(kReplay);
-  if (replay == std::string_view::npos || replay == 0) return std::nullopt;
-  const std::string_view name = rest.substr(0, replay);
-  const std::string_view tail = rest.substr(replay + kReplay.size());
-  const size_t slash = tail.find('/');
-  if (name.find('/') != std::string_view::npos || slash == std::string_view::npos) return std::nullopt;
-  const std::string_view id_text = tail.substr(0, slash);
-  const std::string_view file_name = tail.substr(slash + 1);
+  // /live/<name>/replay/<id>/<file>
+  const auto live = split_route_path(request.path, kLivePrefix);
+  if (!live || live->name.empty()) return std::nullopt;
+  const auto replay = split_route_path(live->rest, kReplay);
+  if (!replay) return std::nullopt;
+  const std::string_view name = live->name;
+  const std::string_view id_text = replay->name;
+  const std::string_view file_name = replay->rest;
   if (file_name.empty() || file_name.find('/') != std::string_view::npos) return std::nullopt;
   if (request.method == "OPTIONS") {
-    HttpResponse preflight = replay_response("text/plain", "max-age=86400");
+    HttpResponse preflight = cors_response("text/plain", "max-age=86400");
     preflight.status = 204;
     preflight.headers.emplace_back("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
     return preflight;
@@ -90,7 +82,7 @@ HttpResponse ReplayRoutes::playlist(const Broadcast& broadcast) {
     // Live: the DVR window, which changes with every segment.
     auto text = recorder->dvr_playlist();
     if (!text) return not_found();
-    HttpResponse response = replay_response(std::string(kPlaylistType), "max-age=1");
+    HttpResponse response = cors_response(std::string(kPlaylistType), "max-age=1");
     response.shared_body = {reinterpret_cast<const uint8_t*>(text->data()), text->size()};
     response.body_owner = std::move(text);
     return response;
@@ -100,7 +92,7 @@ HttpResponse ReplayRoutes::playlist(const Broadcast& broadcast) {
   if (!bytes) return not_found();
   // A closed recording's playlist never changes again (a deletion makes it a 404).
   const bool vod = closed_state(broadcast.recording);
-  return with_file(replay_response(std::string(kPlaylistType), vod ? "public, max-age=86400" : "max-age=1"),
+  return with_file(cors_response(std::string(kPlaylistType), vod ? "public, max-age=86400" : "max-age=1"),
                    std::move(bytes));
 }
 
@@ -111,7 +103,7 @@ HttpResponse ReplayRoutes::file(const Broadcast& broadcast, std::string_view nam
   auto bytes = map_file(*folder / std::string(name));
   if (!bytes) return not_found();
   // The live HLS's URIs, never reused by a later broadcast: the bytes never change.
-  return with_file(replay_response(std::string(*type), "public, max-age=86400, immutable"), std::move(bytes));
+  return with_file(cors_response(std::string(*type), "public, max-age=86400, immutable"), std::move(bytes));
 }
 
 }  // namespace liverelay
