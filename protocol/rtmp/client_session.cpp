@@ -36,27 +36,17 @@ amf0::Object connect_object(const ClientSessionOptions& options) {
 }  // namespace
 
 ClientSession::ClientSession(ClientSessionOptions options)
-    : options_(std::move(options)), handshake_(options_.seed, /*digest=*/true), reader_(options_.limits) {
-  output_ = handshake_.take_output();
+    : options_(std::move(options)), input_(ClientHandshake(options_.seed, /*digest=*/true), options_.limits) {
+  output_ = input_.handshake().take_output();
 }
 
 Result<void> ClientSession::feed(std::span<const uint8_t> in) {
-  if (!handshake_.done()) {
-    auto used = handshake_.feed(in);
-    if (!used) return tl::unexpected(std::move(used.error()).context("handshake"));
-    handshake_bytes_ += *used;
-    auto reply = handshake_.take_output();
-    output_.insert(output_.end(), reply.begin(), reply.end());
-    in = in.subspan(*used);
-    if (!handshake_.done()) return {};
-    send_connect();
-    if (in.empty()) return {};
-  }
-  if (auto fed = reader_.feed(in); !fed) return fed;
-  while (auto message = reader_.next()) {
-    if (auto handled = on_message(std::move(*message)); !handled) return handled;
-  }
-  maybe_acknowledge();
+  auto fed = input_.feed(
+      in, output_, [this] { send_connect(); },
+      [this](Message message) { return on_message(std::move(message)); });
+  if (!fed) return fed;
+  // A player receives a lot: the server stops sending without acknowledgements.
+  if (auto ack = input_.acknowledgement()) send(*ack);
   return {};
 }
 
@@ -127,7 +117,7 @@ Result<void> ClientSession::on_control(const Message& message) {
   if (message.type() == MessageType::window_ack_size) {
     auto size = parse_u32_control(message.payload);
     if (!size) return tl::unexpected(std::move(size.error()).context("window ack size"));
-    peer_ack_window_ = *size;
+    input_.set_peer_ack_window(*size);
   } else if (message.type() == MessageType::user_control) {
     auto control = parse_user_control(message.payload);
     if (!control && control.error().code == Errc::unsupported) return {};
@@ -230,15 +220,6 @@ void ClientSession::request_stream() {
 void ClientSession::send_command(uint32_t stream_id, std::string name, double transaction_id,
                                  std::vector<amf0::Value> arguments) {
   send(make_command(stream_id, Command{std::move(name), transaction_id, amf0::Null{}, std::move(arguments)}));
-}
-
-void ClientSession::maybe_acknowledge() {
-  // RTMP spec 5.4.3: a player receives a lot; the server stops sending without acknowledgements.
-  if (peer_ack_window_ == 0) return;
-  const uint64_t received = bytes_received();
-  if (received - last_ack_sent_ < peer_ack_window_) return;
-  last_ack_sent_ = received;
-  send(make_acknowledgement(static_cast<uint32_t>(received)));
 }
 
 void ClientSession::send(const Message& message) { writer_.write(message, output_); }

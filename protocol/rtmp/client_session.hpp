@@ -16,6 +16,7 @@
 #include "protocol/rtmp/chunk_writer.hpp"
 #include "protocol/rtmp/command.hpp"
 #include "protocol/rtmp/handshake.hpp"
+#include "protocol/rtmp/session_input.hpp"
 
 namespace liverelay::rtmp {
 
@@ -86,7 +87,7 @@ class ClientSession {
 
   [[nodiscard]] bool publishing() const { return publishing_; }
   [[nodiscard]] bool playing() const { return playing_; }
-  [[nodiscard]] uint64_t bytes_received() const { return handshake_bytes_ + reader_.bytes_received(); }
+  [[nodiscard]] uint64_t bytes_received() const { return input_.bytes_received(); }
 
  private:
   Result<void> on_message(Message message);
@@ -100,23 +101,18 @@ class ClientSession {
   void send_command(uint32_t stream_id, std::string name, double transaction_id,
                     std::vector<amf0::Value> arguments);
   void send(const Message& message);
-  void maybe_acknowledge();
 
   ClientSessionOptions options_;
-  ClientHandshake handshake_;
-  ChunkReader reader_;
+  SessionInput<ClientHandshake> input_;
   ChunkWriter writer_;
   std::vector<uint8_t> output_;
   std::deque<ClientEvent> events_;
-  uint64_t handshake_bytes_ = 0;
   double next_transaction_ = 1;
   double connect_transaction_ = 0;
   double create_stream_transaction_ = 0;
   std::optional<uint32_t> stream_id_;
   bool publishing_ = false;
   bool playing_ = false;
-  uint32_t peer_ack_window_ = 0;
-  uint64_t last_ack_sent_ = 0;
 };
 
 }  // namespace liverelay::rtmp

@@ -8,23 +8,13 @@
 namespace liverelay::rtmp {
 
 ServerSession::ServerSession(ServerSessionOptions options)
-    : options_(std::move(options)), handshake_(options_.seed), reader_(options_.limits) {}
+    : options_(std::move(options)), input_(ServerHandshake(options_.seed), options_.limits) {}
 
 Result<void> ServerSession::feed(std::span<const uint8_t> in) {
-  if (!handshake_.done()) {
-    auto used = handshake_.feed(in);
-    if (!used) return tl::unexpected(std::move(used.error()).context("handshake"));
-    handshake_bytes_ += *used;
-    auto reply = handshake_.take_output();
-    output_.insert(output_.end(), reply.begin(), reply.end());
-    in = in.subspan(*used);
-    if (!handshake_.done() || in.empty()) return {};
-  }
-  if (auto fed = reader_.feed(in); !fed) return fed;
-  while (auto message = reader_.next()) {
-    if (auto handled = on_message(std::move(*message)); !handled) return handled;
-  }
-  maybe_acknowledge();
+  auto fed = input_.feed(
+      in, output_, [] {}, [this](Message message) { return on_message(std::move(message)); });
+  if (!fed) return fed;
+  if (auto ack = input_.acknowledgement()) send(*ack);
   return {};
 }
 
@@ -68,7 +58,7 @@ Result<void> ServerSession::on_control(const Message& message) {
     case MessageType::window_ack_size: {
       auto size = parse_u32_control(message.payload);
       if (!size) return tl::unexpected(std::move(size.error()).context("window ack size"));
-      peer_ack_window_ = *size;
+      input_.set_peer_ack_window(*size);
       return {};
     }
     case MessageType::user_control: {
@@ -86,15 +76,6 @@ Result<void> ServerSession::on_control(const Message& message) {
       // bandwidth only inform a sender, and we send little.
       return {};
   }
-}
-
-void ServerSession::maybe_acknowledge() {
-  // RTMP spec 5.4.3: acknowledge once per window of received bytes.
-  if (peer_ack_window_ == 0) return;
-  const uint64_t received = bytes_received();
-  if (received - last_ack_sent_ < peer_ack_window_) return;
-  last_ack_sent_ = received;
-  send(make_acknowledgement(static_cast<uint32_t>(received)));
 }
 
 void ServerSession::send(const Message& message) { writer_.write(message, output_); }

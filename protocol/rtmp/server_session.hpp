@@ -17,6 +17,7 @@
 #include "protocol/rtmp/chunk_writer.hpp"
 #include "protocol/rtmp/command.hpp"
 #include "protocol/rtmp/handshake.hpp"
+#include "protocol/rtmp/session_input.hpp"
 
 namespace liverelay::rtmp {
 
@@ -139,13 +140,13 @@ class ServerSession {
   // the player turned that kind off (receiveAudio / receiveVideo false) and nothing was queued.
   bool write_media(uint32_t stream_id, MessageType type, uint32_t timestamp, SharedBytes payload);
 
-  [[nodiscard]] bool handshake_done() const { return handshake_.done(); }
+  [[nodiscard]] bool handshake_done() const { return input_.handshake_done(); }
   [[nodiscard]] std::optional<uint32_t> playing_stream() const { return playing_stream_; }
   [[nodiscard]] std::optional<uint32_t> pending_play() const { return pending_play_; }
   [[nodiscard]] std::optional<uint32_t> publishing_stream() const { return publishing_stream_; }
   // A publish asked for and not answered yet (deleteStream withdraws it).
   [[nodiscard]] std::optional<uint32_t> pending_publish() const { return pending_publish_; }
-  [[nodiscard]] uint64_t bytes_received() const { return handshake_bytes_ + reader_.bytes_received(); }
+  [[nodiscard]] uint64_t bytes_received() const { return input_.bytes_received(); }
 
  private:
   Result<void> on_message(Message message);
@@ -165,16 +166,13 @@ class ServerSession {
   void send_result(double transaction_id, amf0::Value properties, amf0::Value information);
   void send_status(uint32_t stream_id, std::string_view level, std::string_view code,
                    std::string_view description);
-  void maybe_acknowledge();
 
   ServerSessionOptions options_;
-  ServerHandshake handshake_;
-  ChunkReader reader_;
+  SessionInput<ServerHandshake> input_;
   ChunkWriter writer_;
   std::vector<uint8_t> output_;     // protocol bytes written after the last sealed part
   std::vector<OutputPart> parts_;  // earlier output, in order, when media was queued
   std::deque<SessionEvent> events_;
-  uint64_t handshake_bytes_ = 0;
   bool connected_ = false;
   uint32_t next_stream_id_ = 1;
   std::optional<uint32_t> publishing_stream_;
@@ -191,8 +189,6 @@ class ServerSession {
     bool used = false;
   };
   std::array<MediaChunkStream, 3> media_streams_{};
-  uint32_t peer_ack_window_ = 0;  // set by the peer's Window Acknowledgement Size
-  uint64_t last_ack_sent_ = 0;
 };
 
 }  // namespace liverelay::rtmp
