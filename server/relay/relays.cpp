@@ -10,23 +10,27 @@
 namespace liverelay {
 
 Result<void> Relays::configure(const std::vector<PushConfig>& pushes, const std::vector<PullConfig>& pulls) {
+  // Every push URL is checked before any pull starts; pushes are added once the pulls are in.
+  std::vector<Push> parsed_pushes;
   for (const auto& push : pushes) {
-    if (auto url = rtmp::parse_url(push.url); !url) {
-      return fail(url.error().code, fmt::format("push of {}: {}", push.stream, url.error().message));
-    }
+    auto url = rtmp::parse_url(push.url);
+    if (!url) return fail(url.error().code, fmt::format("push of {}: {}", push.stream, url.error().message));
+    parsed_pushes.push_back(Push{push.stream, 0, std::move(*url), {}});
   }
   for (const auto& pull : pulls) {
-    if (auto url = rtmp::parse_url(pull.url); !url) {
-      return fail(url.error().code, fmt::format("pull of {}: {}", pull.stream, url.error().message));
-    }
+    auto url = rtmp::parse_url(pull.url);
+    if (!url) return fail(url.error().code, fmt::format("pull of {}: {}", pull.stream, url.error().message));
     if (pulls_.contains(pull.stream)) return fail(Errc::malformed, fmt::format("{} is pulled twice", pull.stream));
     Pull entry;
-    entry.relay = std::make_unique<PullRelay>(loop_, streams_, pull.stream, *rtmp::parse_url(pull.url), pull.on_demand);
+    entry.relay = std::make_unique<PullRelay>(loop_, streams_, pull.stream, std::move(*url), pull.on_demand);
     entry.idle_ms = static_cast<int64_t>(pull.idle_s * 1000.0);
     if (!pull.on_demand) entry.relay->want();
     pulls_.emplace(pull.stream, std::move(entry));
   }
-  for (const auto& push : pushes) pushes_.push_back(Push{push.stream, next_push_id_++, *rtmp::parse_url(push.url), {}});
+  for (auto& push : parsed_pushes) {
+    push.id = next_push_id_++;
+    pushes_.push_back(std::move(push));
+  }
   attach_pushes();
   return {};
 }
