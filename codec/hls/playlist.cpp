@@ -40,4 +40,31 @@ size_t MediaPlaylist::append(SegmentEntry entry) {
   return dropped;
 }
 
+void MediaPlaylist::open_segment(SegmentEntry entry) {
+  entry.parts.clear();
+  entry.sequence = next_sequence();
+  open_ = std::move(entry);
+}
+
+void MediaPlaylist::append_part(PartEntry part) {
+  if (!open_) return;
+  open_->parts.push_back(std::move(part));
+  ++parts_listed_;
+}
+
+size_t MediaPlaylist::close_segment(int64_t duration_ms) {
+  if (!open_) return 0;
+  SegmentEntry entry = std::move(*open_);
+  open_.reset();
+  entry.duration_ms = duration_ms;
+  return append(std::move(entry));
+}
+
+void MediaPlaylist::end() {
+  // A segment still open at the end had no part listed yet (the packager closes the others).
+  open_.reset();
+  preload_hint_.clear();
+  ended_ = true;
+}
+
 }  // namespace liverelay::hls

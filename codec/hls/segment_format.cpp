@@ -11,6 +11,10 @@ std::string init_uri(uint64_t generation) {
   return "init-" + std::to_string(generation) + ".mp4";
 }
 
+std::string part_uri(uint64_t number) {
+  return "part-" + std::to_string(number) + ".m4s";
+}
+
 std::string_view segment_content_type(SegmentFormat format) {
   return format == SegmentFormat::ts ? "video/mp2t" : "video/mp4";
 }

@@ -18,6 +18,10 @@ std::string segment_uri(SegmentFormat format, uint64_t sequence);
 // URI and would otherwise keep the old codec parameters after a discontinuity.
 std::string init_uri(uint64_t generation);
 
+// A low-latency partial segment, numbered across the broadcast rather than within its segment:
+// the preload hint names the next part before anyone knows which segment it will belong to.
+std::string part_uri(uint64_t number);
+
 // "video/mp2t" for TS; "video/mp4" for fMP4 media and init segments.
 std::string_view segment_content_type(SegmentFormat format);
 

@@ -39,7 +39,22 @@ void SegmentStore::put_segment(std::string uri, SharedSegmentBytes bytes, std::s
   evict();
 }
 
+void SegmentStore::put_part(std::string uri, SharedSegmentBytes bytes, std::string content_type) {
+  if (options_.max_parts == 0) return;
+  parts_.push_back(Item{std::move(uri), StoredSegment{std::move(bytes), std::move(content_type)}, {}});
+  while (parts_.size() > options_.max_parts) parts_.pop_front();
+}
+
+void SegmentStore::set_max_parts(size_t max_parts) {
+  options_.max_parts = max_parts;
+  while (parts_.size() > options_.max_parts) parts_.pop_front();
+}
+
 std::optional<StoredSegment> SegmentStore::find(std::string_view uri) const {
+  // Newest first: players ask for the live edge.
+  for (auto it = parts_.rbegin(); it != parts_.rend(); ++it) {
+    if (it->uri == uri) return it->segment;
+  }
   if (auto it = find_uri(segments_, uri); it != segments_.end()) return it->segment;
   if (auto it = find_uri(inits_, uri); it != inits_.end()) return it->segment;
   return std::nullopt;

@@ -26,6 +26,9 @@ struct SegmentStoreOptions {
   // Over this, the oldest media segments go even if still listed (but never the newest): a
   // runaway bitrate must not take the server's memory.
   size_t max_bytes = size_t{64} * 1024 * 1024;
+  // Low-latency HLS: the newest parts kept (they share their bytes with their segments, so
+  // they are not counted in max_bytes).
+  size_t max_parts = 0;
 };
 
 class SegmentStore {
@@ -40,11 +43,18 @@ class SegmentStore {
   void put_segment(std::string uri, SharedSegmentBytes bytes, std::string content_type,
                    std::string init_uri = {});
 
-  // A media or init segment by its URI relative to the playlist.
+  // A low-latency part, newest last; the oldest goes beyond max_parts.
+  void put_part(std::string uri, SharedSegmentBytes bytes, std::string content_type);
+  // How many parts to keep: the playlist lists the parts of its last target durations, which
+  // grow with the longest GOP, so the packager sets it as the playlist changes.
+  void set_max_parts(size_t max_parts);
+
+  // A media segment, part or init segment by its URI relative to the playlist.
   [[nodiscard]] std::optional<StoredSegment> find(std::string_view uri) const;
 
   [[nodiscard]] size_t segment_count() const { return segments_.size(); }
   [[nodiscard]] size_t init_count() const { return inits_.size(); }
+  [[nodiscard]] size_t part_count() const { return parts_.size(); }
   [[nodiscard]] size_t total_bytes() const { return total_bytes_; }  // media and init
 
  private:
@@ -63,6 +73,7 @@ class SegmentStore {
   // arrival order that eviction needs.
   std::deque<Item> segments_;  // oldest first
   std::deque<Item> inits_;     // oldest first; the newest is the current one
+  std::deque<Item> parts_;     // oldest first
   size_t total_bytes_ = 0;
 };
 
