@@ -33,6 +33,12 @@ void HttpConnection::start(int64_t now_ms) {
 
 void HttpConnection::sweep(int64_t now_ms) {
   if (done_) return;
+  // The route that holds a request answers it within its own deadline (a blocking reload
+  // times out after three target durations); the hard stop is the idle timeout.
+  if (pending_) {
+    if (now_ms - last_activity_ms_ > timeouts_.idle_ms) close("no answer in time");
+    return;
+  }
   if (tcp_->queued_bytes() > 0) {
     if (now_ms - last_activity_ms_ > timeouts_.send_ms) close("response not read: send timeout");
   } else if (parser_.in_progress() || !input_.empty()) {
@@ -45,6 +51,7 @@ void HttpConnection::sweep(int64_t now_ms) {
 void HttpConnection::close(std::string_view reason) {
   if (done_ || !tcp_) return;
   done_ = true;
+  if (pending_) pending_->abandon();
   logger("http")->debug("connection {} ({}) closed: {}", id_, tcp_->peer_address(), reason);
   tcp_->close();
   host_.finished(id_);
@@ -60,7 +67,7 @@ void HttpConnection::on_data(std::span<const uint8_t> bytes) {
 
 void HttpConnection::process() {
   size_t offset = 0;
-  while (!done_ && !waiting_for_drain_ && offset < input_.size()) {
+  while (!done_ && !waiting_for_drain_ && !pending_ && offset < input_.size()) {
     const auto rest = std::span(reinterpret_cast<const uint8_t*>(input_.data()) + offset, input_.size() - offset);
     auto consumed = parser_.feed(rest);
     if (!consumed) {
@@ -104,19 +111,46 @@ bool HttpConnection::dispatch(http::ParsedRequest parsed, std::span<const uint8_
     return false;
   }
   const HttpResponse response = host_.handle(request);
+  if (response.pending) {
+    wait_for(request, response.pending, parsed.keep_alive);
+    return !done_;
+  }
+  respond(request, response, parsed.keep_alive);
+  return !done_;
+}
+
+void HttpConnection::respond(const HttpRequest& request, const HttpResponse& response, bool keep_alive) {
   logger("http")->debug("{} {} {} -> {}", peer_host_, request.method, request.path, response.status);
-  send(request, response, parsed.keep_alive);
-  if (!parsed.keep_alive) {
+  send(request, response, keep_alive);
+  if (!keep_alive) {
     done_ = true;
     tcp_->close_after_flush();
     host_.finished(id_);
-    return false;
+    return;
   }
   if (tcp_->queued_bytes() > 0) {  // the client reads slowly: no next request until it caught up
     waiting_for_drain_ = true;
     tcp_->pause_reading();
   }
-  return true;
+}
+
+void HttpConnection::wait_for(const HttpRequest& request, const std::shared_ptr<PendingResponse>& pending,
+                              bool keep_alive) {
+  pending_ = pending;
+  // Pipelined requests stay unparsed in input_ until this one is answered, in order.
+  tcp_->pause_reading();
+  pending_->await([this, method = request.method, path = request.path, keep_alive](HttpResponse response) {
+    pending_.reset();
+    HttpRequest answered;
+    answered.method = method;
+    answered.path = path;
+    last_activity_ms_ = steady_ms();
+    respond(answered, response, keep_alive);
+    if (done_) return;
+    if (!waiting_for_drain_) tcp_->resume_reading();
+    request_started_ms_ = last_activity_ms_;
+    process();
+  });
 }
 
 void HttpConnection::send(const HttpRequest& request, const HttpResponse& response, bool keep_alive) {

@@ -50,6 +50,9 @@ class HttpConnection {
   void on_data(std::span<const uint8_t> bytes);
   void process();
   bool dispatch(http::ParsedRequest parsed, std::span<const uint8_t> after_head);
+  void respond(const HttpRequest& request, const HttpResponse& response, bool keep_alive);
+  // The route answers later: no further request is read until it has.
+  void wait_for(const HttpRequest& request, const std::shared_ptr<PendingResponse>& pending, bool keep_alive);
   void send(const HttpRequest& request, const HttpResponse& response, bool keep_alive);
   void refuse(int status, std::string_view reason);
   void on_drained();
@@ -64,6 +67,7 @@ class HttpConnection {
   int64_t last_activity_ms_ = 0;
   int64_t request_started_ms_ = 0;
   bool waiting_for_drain_ = false;
+  std::shared_ptr<PendingResponse> pending_;  // the response a route will give later
   bool done_ = false;
 };
 

@@ -30,6 +30,8 @@ struct HttpRequest {
   }
 };
 
+class PendingResponse;
+
 struct HttpResponse {
   int status = 200;
   std::string content_type = "application/json";
@@ -40,6 +42,9 @@ struct HttpResponse {
   std::shared_ptr<const void> body_owner;
   int body_fd = -1;
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+  // Set when the route answers later (a blocking playlist reload): the connection then waits,
+  // reading no further request, until the route calls `pending->answer()`.
+  std::shared_ptr<PendingResponse> pending;
 
   [[nodiscard]] std::span<const uint8_t> bytes() const {
     if (body_owner) return shared_body;
@@ -49,6 +54,37 @@ struct HttpResponse {
   static HttpResponse json(int status, std::string body);
   static HttpResponse not_found();
 };
+
+// A response a route gives later. The route keeps it and answers once; the connection that
+// waits for it abandons it when the client goes away, after which answering does nothing.
+class PendingResponse {
+ public:
+  using Delivery = std::function<void(HttpResponse)>;
+
+  // Route side: the answer (once; later calls do nothing).
+  void answer(HttpResponse response) {
+    if (!deliver_) return;
+    auto deliver = std::move(deliver_);
+    deliver_ = nullptr;
+    deliver(std::move(response));
+  }
+  // Nobody waits any more (answered, or the client left): drop it.
+  [[nodiscard]] bool settled() const { return !deliver_; }
+
+  // Connection side.
+  void await(Delivery deliver) { deliver_ = std::move(deliver); }
+  void abandon() { deliver_ = nullptr; }
+
+ private:
+  Delivery deliver_;
+};
+
+// A pending response for the route to keep and answer.
+inline HttpResponse answer_later(const std::shared_ptr<PendingResponse>& pending) {
+  HttpResponse response;
+  response.pending = pending;
+  return response;
+}
 
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 
