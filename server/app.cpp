@@ -41,6 +41,7 @@ StreamOptions stream_options(const Config& config) {
   options.hls.format = config.hls.format == "fmp4" ? hls::SegmentFormat::fmp4 : hls::SegmentFormat::ts;
   options.hls.segment_s = config.hls.segment_s;
   options.hls.window = static_cast<size_t>(config.hls.window);
+  if (config.hls.low_latency) options.hls.part_s = config.hls.part_s;
   options.reconnect_grace_ms = static_cast<int64_t>(config.reconnect_grace_s * 1000.0);
   return options;
 }
@@ -51,8 +52,7 @@ App::App(Config config)
     : config_(std::move(config)),
       auth_(config_.streams),
       registry_(stream_options(config_), auth_.configured_names()),
-      hls_sessions_(static_cast<int64_t>(config_.hls.segment_s * 3000.0) + 4'000),
-      hls_routes_(registry_, hls_sessions_) {
+      hls_sessions_(static_cast<int64_t>(config_.hls.segment_s * 3000.0) + 4'000) {
   uv_loop_init(&loop_);
 }
 
@@ -64,6 +64,7 @@ App::~App() {
   rtmp_.reset();
   webhooks_.reset();  // cancels what is in flight; its handles close in the uv_run below
   http_.reset();
+  hls_routes_.reset();  // after the connections that wait on its held requests
   ws_.reset();  // members leave their rooms
   room_api_.reset();
   control_api_.reset();
@@ -91,6 +92,7 @@ Result<void> App::start() {
   webhooks_ = std::make_unique<Webhooks>(&loop_, config_.webhooks);
   rtmp_ = std::make_unique<RtmpServer>(&loop_, registry_, auth_, *webhooks_);
   if (auto listening = rtmp_->listen(config_.rtmp); !listening) return listening;
+  hls_routes_ = std::make_unique<HlsRoutes>(&loop_, registry_, hls_sessions_);
   http_ = std::make_unique<HttpServer>(&loop_, [this](const HttpRequest& r) { return route(r); });
   http_->set_upgrade_handler([this](const HttpRequest& request, std::unique_ptr<TcpConnection>& tcp,
                                     std::span<const uint8_t> early) {
@@ -262,7 +264,7 @@ HttpResponse App::route(const HttpRequest& request) {
   if (auto response = stats_->route(request)) return std::move(*response);
   if (auto response = metrics_->route(request)) return std::move(*response);
   if (auto response = replay_routes_->route(request)) return std::move(*response);
-  if (auto response = hls_routes_.route(request)) return std::move(*response);
+  if (auto response = hls_routes_->route(request)) return std::move(*response);
   // Last: pages never shadow the playlists, segments or API (the WebSocket is taken earlier).
   if (auto response = site_->route(request)) return std::move(*response);
   return HttpResponse::not_found();

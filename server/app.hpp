@@ -59,7 +59,7 @@ class App {
   PublishAuth auth_;
   StreamRegistry registry_;
   HlsSessions hls_sessions_;
-  HlsRoutes hls_routes_;
+  std::unique_ptr<HlsRoutes> hls_routes_;
   std::unique_ptr<Timer> housekeeping_;
   // Rooms: storage first, so that it outlives everything that writes to it.
   std::unique_ptr<Database> database_;

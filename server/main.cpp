@@ -18,6 +18,11 @@ int main(int argc, char** argv) {
   cli.add_option("--log-level", command_line.log_level, "trace, debug, info, warn, error or off (default info)");
   cli.add_option("--web-root", command_line.web_root,
                  "folder of the web pages and their npm packages (default " LIVERELAY_WEB_ROOT ")");
+  // Callbacks rather than a flag bound to the optional: an absent flag must leave the config alone.
+  cli.add_flag_callback("--hls-low-latency", [&] { command_line.low_latency = true; },
+                        "low-latency HLS: fMP4 parts and blocking playlist reload (RFC 8216bis)");
+  cli.add_flag_callback("--no-hls-low-latency", [&] { command_line.low_latency = false; },
+                        "plain HLS (segments only), whatever the config says");
   CLI11_PARSE(cli, argc, argv);
 
   auto config = liverelay::resolve_config(command_line);

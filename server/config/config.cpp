@@ -40,6 +40,17 @@ Result<std::optional<double>> number_at(const std::string& path, const toml::tab
   return value;
 }
 
+// Reads an optional boolean key.
+Result<std::optional<bool>> bool_at(const std::string& path, const toml::table& table, std::string_view section,
+                                    std::string_view key) {
+  const toml::node* node = table.get(key);
+  if (node == nullptr) return std::optional<bool>{};
+  if (!node->is_boolean()) {
+    return fail(Errc::malformed, fmt::format("{}: {}.{} must be true or false", where(path, *node), section, key));
+  }
+  return std::optional<bool>{**node->as_boolean()};
+}
+
 Result<void> read_endpoint(const std::string& path, const toml::table& server, std::string_view key,
                            Endpoint& out) {
   auto text = string_at(path, server, "server", key);
@@ -84,6 +95,25 @@ Result<void> read_hls(const std::string& path, const toml::table& hls, Config& c
   auto window = number_at(path, hls, "hls", "window", 2, 1000);
   if (!window) return tl::unexpected(window.error());
   if (*window) config.hls.window = static_cast<int64_t>(**window);
+  auto low_latency = bool_at(path, hls, "hls", "low_latency");
+  if (!low_latency) return tl::unexpected(low_latency.error());
+  if (*low_latency) {
+    if (**low_latency && config.hls.format != "fmp4") {
+      return fail(Errc::malformed, fmt::format("{}: hls.low_latency needs hls.format = \"fmp4\" (parts are fMP4 fragments)",
+                                               where(path, *hls.get("low_latency"))));
+    }
+    config.hls.low_latency = **low_latency;
+  } else if (config.hls.format != "fmp4") {
+    // Asking for TS is asking for what old players read: plain HLS, whatever the default.
+    config.hls.low_latency = false;
+  }
+  auto part = number_at(path, hls, "hls", "part_s", 0.05, 5);
+  if (!part) return tl::unexpected(part.error());
+  if (*part) config.hls.part_s = **part;
+  if (config.hls.low_latency && config.hls.part_s * 2 > config.hls.segment_s) {
+    return fail(Errc::malformed, fmt::format("{}: hls.part_s ({}) must be at most half of hls.segment_s ({})", path,
+                                             config.hls.part_s, config.hls.segment_s));
+  }
   return {};
 }
 
@@ -214,12 +244,9 @@ Result<void> read_web(const std::string& path, const toml::table& web, Config& c
 }
 
 Result<void> read_recording(const std::string& path, const toml::table& recording, Config& config) {
-  if (const toml::node* enabled = recording.get("enabled")) {
-    if (!enabled->is_boolean()) {
-      return fail(Errc::malformed, fmt::format("{}: recording.enabled must be true or false", where(path, *enabled)));
-    }
-    config.recording.enabled = **enabled->as_boolean();
-  }
+  auto enabled = bool_at(path, recording, "recording", "enabled");
+  if (!enabled) return tl::unexpected(enabled.error());
+  if (*enabled) config.recording.enabled = **enabled;
   auto window = number_at(path, recording, "recording", "dvr_window_s", 0, 7 * 86400);
   if (!window) return tl::unexpected(window.error());
   if (*window) config.recording.dvr_window_s = **window;
@@ -253,12 +280,9 @@ Result<void> read_relays(const std::string& path, const toml::node& node, std::s
       continue;
     }
     PullConfig pull{**stream, **url};
-    if (const toml::node* on_demand = table->get("on_demand")) {
-      if (!on_demand->is_boolean()) {
-        return fail(Errc::malformed, fmt::format("{}: pull.on_demand must be true or false", where(path, *on_demand)));
-      }
-      pull.on_demand = **on_demand->as_boolean();
-    }
+    auto on_demand = bool_at(path, *table, "pull", "on_demand");
+    if (!on_demand) return tl::unexpected(on_demand.error());
+    if (*on_demand) pull.on_demand = **on_demand;
     auto idle = number_at(path, *table, section, "idle_s", 0, 86400);
     if (!idle) return tl::unexpected(idle.error());
     if (*idle) pull.idle_s = **idle;
@@ -338,6 +362,10 @@ Result<Config> resolve_config(const CommandLine& command_line) {
   if (command_line.data_dir) config.data_dir = *command_line.data_dir;
   if (command_line.log_level) config.log_level = *command_line.log_level;
   if (command_line.web_root) config.web_root = *command_line.web_root;
+  if (command_line.low_latency) {
+    config.hls.low_latency = *command_line.low_latency;
+    if (config.hls.low_latency) config.hls.format = "fmp4";
+  }
   return config;
 }
 

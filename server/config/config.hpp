@@ -25,6 +25,8 @@ struct HlsConfig {
   std::string format = "ts";  // "ts" or "fmp4"
   double segment_s = 2.0;     // target segment duration; cuts land on the next keyframe after it
   int64_t window = 6;         // segments in the live playlist
+  bool low_latency = false;   // low-latency HLS (RFC 8216bis): parts, blocking reload; fMP4 only
+  double part_s = 0.33;       // low-latency part target duration
 };
 
 // The rooms (live comments over WebSocket): per-connection limits.
@@ -106,6 +108,7 @@ struct CommandLine {
   std::optional<std::string> data_dir;
   std::optional<std::string> log_level;
   std::optional<std::string> web_root;
+  std::optional<bool> low_latency;  // --hls-low-latency / --no-hls-low-latency
 };
 
 // Defaults, then the file named by --config, then the flags.

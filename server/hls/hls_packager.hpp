@@ -7,12 +7,16 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "codec/hls/blocking_reload.hpp"
+#include "codec/hls/part_cutter.hpp"
 #include "codec/hls/playlist.hpp"
 #include "codec/hls/segment_muxer.hpp"
 #include "codec/hls/segment_store.hpp"
 #include "codec/hls/segmenter.hpp"
 #include "codec/media_packet.hpp"
+#include "server/hls/segment_assembler.hpp"
 #include "server/stream/latency_samples.hpp"
 
 namespace liverelay {
@@ -21,6 +25,8 @@ struct HlsOptions {
   hls::SegmentFormat format = hls::SegmentFormat::ts;
   double segment_s = 2.0;
   size_t window = 6;
+  // Low-latency HLS (fMP4 only): partial segments of about this long; 0 for standard HLS.
+  double part_s = 0;
 };
 
 // A segment the moment the live playlist lists it, for those that keep it (the recorder).
@@ -33,6 +39,8 @@ struct ListedSegment {
 class HlsPackager {
  public:
   using SegmentListener = std::function<void(const ListedSegment&)>;
+  // Called after every change of the playlist until it returns true (done waiting).
+  using UpdateWaiter = std::function<bool()>;
 
   // `broadcast_tag` prefixes every URI so that a later broadcast never reuses one: segments can
   // then be cached as immutable by players and CDNs.
@@ -52,8 +60,22 @@ class HlsPackager {
   // Called with every segment listed from now on, inside the call that lists it.
   void set_segment_listener(SegmentListener listener) { listener_ = std::move(listener); }
 
-  // The current playlist text; nullptr until the first segment is listed.
+  // Called after each change of the playlist (a part or segment listed, the end) until it
+  // returns true: how held requests (blocking reloads, preload hints) learn of new media.
+  void on_update(UpdateWaiter waiter) { waiters_.push_back(std::move(waiter)); }
+
+  // The current playlist text; nullptr until the first segment (or part) is listed.
   [[nodiscard]] std::shared_ptr<const std::string> playlist() const { return playlist_text_; }
+  // The same as a delta update (EXT-X-SKIP), for low-latency players that ask for one.
+  [[nodiscard]] std::shared_ptr<const std::string> delta_playlist() const;
+  // Whether the playlist as it stands answers a blocking reload.
+  [[nodiscard]] hls::ReloadVerdict judge(const hls::ReloadRequest& request) const {
+    return hls::judge_reload(playlist_, request);
+  }
+  [[nodiscard]] int64_t reload_timeout_ms() const { return hls::reload_timeout_ms(playlist_); }
+  [[nodiscard]] bool low_latency() const { return playlist_.low_latency(); }
+  // The URI of the part the playlist hints at (EXT-X-PRELOAD-HINT), "" when none.
+  [[nodiscard]] const std::string& preload_hint() const { return playlist_.preload_hint(); }
   [[nodiscard]] std::optional<hls::StoredSegment> find(std::string_view uri) const { return store_.find(uri); }
   [[nodiscard]] bool ended() const { return playlist_.ended(); }
   [[nodiscard]] uint64_t segments_produced() const { return segments_produced_; }
@@ -67,8 +89,17 @@ class HlsPackager {
   // `next`: the packet that starts the following segment (gives the last frame its exact
   // duration); nullptr at the end of a run.
   void close_segment(const hls::ClosedSegment& closed, const media::MediaPacket* next);
-  void start_segment(int64_t wall_ms, bool discontinuity);
+  void close_low_latency_segment(const hls::ClosedSegment& closed, const media::MediaPacket* next);
+  void start_segment(const media::MediaPacket& packet, int64_t wall_ms, bool discontinuity);
+  // Low-latency HLS: muxes the packets since the last part into a fragment and lists it.
+  // `end_dts_ms`: where the part ends (the next part's start, or the segment's end).
+  void close_part(const media::MediaPacket* next, int64_t end_dts_ms);
+  // The init segment, stored once it is known (after the first fragment); its URI.
+  std::string store_init(hls::SharedSegmentBytes* new_init);
   void drop_muxer();
+  void publish_playlist();
+  // Keeps the store's parts in step with the parts the playlist lists.
+  void keep_listed_parts();
 
   std::string name_;
   std::string tag_;
@@ -80,6 +111,15 @@ class HlsPackager {
   hls::MediaPlaylist playlist_;
   hls::SegmentStore store_;
   std::shared_ptr<const std::string> playlist_text_;
+  mutable std::shared_ptr<const std::string> delta_text_;  // rendered on first demand per update
+  std::vector<UpdateWaiter> waiters_;
+  // Low-latency HLS: where parts are cut, the segment they build up, the open part.
+  std::optional<hls::PartCutter> parts_;
+  std::optional<SegmentAssembler> assembler_;
+  size_t last_segment_bytes_ = 0;
+  int64_t part_start_dts_ms_ = 0;
+  bool part_independent_ = false;
+  hls::SharedSegmentBytes pending_init_;  // stored with the first part, handed to the listener
   uint64_t init_generation_ = 0;
   bool init_stored_ = false;
   bool discontinuity_pending_ = false;

@@ -69,6 +69,8 @@ class Stream {
   [[nodiscard]] const IngestStats& ingest() const { return stats_; }
   // The live (or just ended) HLS of the stream; nullptr when there is none.
   [[nodiscard]] const HlsPackager* hls() const { return hls_.get(); }
+  // Mutable for those that wait on it (held low-latency requests register with it).
+  [[nodiscard]] HlsPackager* hls() { return hls_.get(); }
   // Declared frame rate from onMetaData ("framerate"), when the encoder sent one.
   [[nodiscard]] std::optional<double> metadata_fps() const { return metadata_fps_; }
   // HLS answered from this stream (playlists and segments: requests, body bytes), counted over
