@@ -36,7 +36,9 @@ export class LivePlayer {
   }
 
   startHlsJs() {
-    const hls = new window.Hls({ liveDurationInfinity: true, backBufferLength: 30 });
+    // lowLatencyMode takes effect when the playlist has parts (liverelay's [hls] low_latency):
+    // blocking playlist reloads and parts, about a second behind the broadcaster.
+    const hls = new window.Hls({ liveDurationInfinity: true, backBufferLength: 30, lowLatencyMode: true });
     this.hls = hls;
     hls.on(window.Hls.Events.MANIFEST_PARSED, () => this.play());
     // A playlist with ENDLIST while the room says live is the broadcast that just ended: the
@@ -45,6 +47,18 @@ export class LivePlayer {
     hls.on(window.Hls.Events.ERROR, (_, data) => { if (data.fatal) this.restartLater(); });
     hls.loadSource(this.source);
     hls.attachMedia(this.video);
+  }
+
+  // How far behind the broadcaster the picture is, in ms: the wall clock minus the program date
+  // time of the playing position (the server stamps each segment with its arrival time).
+  // null before playback or without EXT-X-PROGRAM-DATE-TIME.
+  latencyMs() {
+    if (this.hls?.playingDate) return Date.now() - this.hls.playingDate.getTime();
+    if (this.native) {
+      const start = this.video.getStartDate?.();
+      if (start && !Number.isNaN(start.getTime())) return Date.now() - (start.getTime() + this.video.currentTime * 1000);
+    }
+    return null;
   }
 
   play() {

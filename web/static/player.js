@@ -12,11 +12,16 @@ const POLL_MS = 5000;       // live state and viewers from the API while the Web
 const STATUS_MS = 4000;     // how long a refusal stays on screen
 const JOIN_BURST_MS = 150;  // messages sent on join arrive together
 const REPLAYS_MS = 30000;   // the replay list: a broadcast ending joins it within this
+const LATENCY_MS = 1000;    // how often the latency shown is refreshed
 
 const name = streamNameFromPath(location.pathname);
 const $ = (id) => document.getElementById(id);
 
 const player = new LivePlayer($('video'), 'index.m3u8');
+setInterval(() => {
+  const latency = player.latencyMs();
+  $('latency').textContent = latency === null ? '' : `${(Math.max(latency, 0) / 1000).toFixed(1)} s behind`;
+}, LATENCY_MS);
 const comments = new CommentsView($('comments'));
 const reactions = new ReactionsView($('reaction-layer'), $('reaction-buttons'), (kind) => {
   if (!room.send({ type: 'reaction', kind })) showStatus('Not connected; reconnecting\u2026');
