@@ -22,10 +22,10 @@ struct StreamKeyConfig {
 };
 
 struct HlsConfig {
-  std::string format = "ts";  // "ts" or "fmp4"
+  std::string format = "fmp4";  // "fmp4" or "ts" (old players; then no low latency)
   double segment_s = 2.0;     // target segment duration; cuts land on the next keyframe after it
   int64_t window = 6;         // segments in the live playlist
-  bool low_latency = false;   // low-latency HLS (RFC 8216bis): parts, blocking reload; fMP4 only
+  bool low_latency = true;    // low-latency HLS (RFC 8216bis): parts, blocking reload; fMP4 only
   double part_s = 0.33;       // low-latency part target duration
 };
 

@@ -22,7 +22,7 @@ for (const [format, expected] of Object.entries(FORMATS)) {
   describe(`HLS ${format}`, () => {
     test(`a 20 s B-frame broadcast plays through ffmpeg, with honest playlists (${format})`, async () => {
       const relay = await LiveRelay.start({
-        config: `[server]\nreconnect_grace_s = 2\n[hls]\nformat = "${format}"\nsegment_s = 2\nwindow = 4\n`,
+        config: `[server]\nreconnect_grace_s = 2\n[hls]\nformat = "${format}"\nlow_latency = false\nsegment_s = 2\nwindow = 4\n`,
       });
       try {
         const url = `${relay.httpUrl}/live/cam/index.m3u8`;

@@ -267,3 +267,41 @@ TEST_CASE("bad relay entries are refused with their line") {
     CHECK(config.error().message.find(file.path) != std::string::npos);
   }
 }
+
+TEST_CASE("HLS is fMP4 with low latency by default; asking for TS gives plain HLS") {
+  auto defaults = resolve_config({});
+  REQUIRE(defaults);
+  CHECK(defaults->hls.format == "fmp4");
+  CHECK(defaults->hls.low_latency);
+  CHECK(defaults->hls.part_s == Approx(0.33));
+
+  TempFile ts("[hls]\nformat = \"ts\"\n");
+  auto plain = load_config_file(ts.path);
+  REQUIRE(plain);
+  CHECK_FALSE(plain->hls.low_latency);
+
+  TempFile parts("[hls]\nlow_latency = true\npart_s = 0.5\nsegment_s = 4\n");
+  auto tuned = load_config_file(parts.path);
+  REQUIRE(tuned);
+  CHECK(tuned->hls.part_s == Approx(0.5));
+
+  CommandLine off;
+  off.config_file = parts.path;
+  off.low_latency = false;
+  CHECK_FALSE(resolve_config(off)->hls.low_latency);
+}
+
+TEST_CASE("low-latency settings that cannot work are refused with their line") {
+  TempFile ts_parts("[hls]\nformat = \"ts\"\nlow_latency = true\n");
+  auto refused = load_config_file(ts_parts.path);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().message.find(":3: hls.low_latency needs hls.format = \"fmp4\"") != std::string::npos);
+
+  TempFile long_parts("[hls]\npart_s = 1.5\nsegment_s = 2\n");
+  auto too_long = load_config_file(long_parts.path);
+  REQUIRE_FALSE(too_long);
+  CHECK(too_long.error().message.find("hls.part_s (1.5) must be at most half of hls.segment_s (2)") != std::string::npos);
+
+  TempFile not_bool("[hls]\nlow_latency = \"yes\"\n");
+  REQUIRE_FALSE(load_config_file(not_bool.path));
+}
