@@ -4,7 +4,6 @@ share: the delay from the capture of a segment's closing keyframe to the segment
 """
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -14,28 +13,12 @@ import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.dirname(HERE))
 import pattern  # noqa: E402
 import publisher  # noqa: E402
+from ingest_cpu import free_port, wait_for  # noqa: E402,F401  (the bench's shared helpers)
 
 NGINX_RTMP_MODULE = "/usr/lib/nginx/modules/ngx_rtmp_module.so"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(probe, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if probe():
-                return
-        except OSError:
-            pass  # not listening yet
-        time.sleep(0.2)
-    raise RuntimeError(f"timed out after {timeout} s waiting for {what}")
 
 
 def get(url):
