@@ -91,7 +91,7 @@ function start() {
   const canvas = document.querySelector('canvas');
   const ctx = canvas.getContext('2d', { willReadFrequently: true });
   // The same settings as liverelay's own player (web/static/live_player.js), plus the mode.
-  const config = { liveDurationInfinity: true, backBufferLength: 30, lowLatencyMode: params.get('mode') === 'llhls',
+  const config = { liveDurationInfinity: true, backBufferLength: 30, maxLiveSyncPlaybackRate: 1.5, lowLatencyMode: params.get('mode') === 'llhls',
     ...JSON.parse(params.get('hlsjs') || '{}') };
   state.hlsConfig = config;
   const hls = new window.Hls(config);
