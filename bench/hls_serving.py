@@ -63,7 +63,7 @@ def main():
         with open(config, "w") as f:
             f.write("[hls]\nwindow = 120\n")
         processes.append(subprocess.Popen(
-            [BINARY, "--rtmp", f"127.0.0.1:{rtmp}", "--http", f"127.0.0.1:{http}", "--data-dir",
+            [BINARY, "--rtmp", f"127.0.0.1:{rtmp}", "--http", f"127.0.0.1:{http}", "--webrtc", "127.0.0.1:0", "--data-dir",
              os.path.join(workdir, "data"), "--log-level", os.environ.get("LIVERELAY_LOG", "warn"), "--config", config], preexec_fn=raise_fd_limit))
         processes.append(subprocess.Popen(
             ["ffmpeg", "-hide_banner", "-loglevel", "error", "-re", "-stream_loop", "-1", "-i", sample_file(),

@@ -77,7 +77,7 @@ class LiveRelay:
     def start(self, workdir):
         self.rtmp_port, self.http_port = free_port(), free_port()
         self.process = subprocess.Popen(
-            [BINARY, "--rtmp", f"127.0.0.1:{self.rtmp_port}", "--http", f"127.0.0.1:{self.http_port}",
+            [BINARY, "--rtmp", f"127.0.0.1:{self.rtmp_port}", "--http", f"127.0.0.1:{self.http_port}", "--webrtc", "127.0.0.1:0",
              "--data-dir", os.path.join(workdir, "data"), "--log-level", "warn"])
         wait_for(lambda: self._get("/api/v1/server") is not None, 10, "liverelay")
         return [self.process.pid]

@@ -145,7 +145,7 @@ class LiveRelay:
         with open(config, "w") as f:
             f.write("[room]\nmax_connections_per_address = 1000000\n")
         self.process = subprocess.Popen(
-            [self.binary, "--http", f"127.0.0.1:{self.port}", "--rtmp", f"127.0.0.1:{rtmp}",
+            [self.binary, "--http", f"127.0.0.1:{self.port}", "--rtmp", f"127.0.0.1:{rtmp}", "--webrtc", "127.0.0.1:0",
              "--data-dir", os.path.join(workdir, "data"), "--log-level", "warn", "--config", config])
         wait_for(lambda: accepts(self.port), 10, "liverelay")
         return self.process.pid

@@ -66,6 +66,8 @@ App::~App() {
   http_.reset();
   hls_routes_.reset();  // after the connections that wait on its held requests
   ws_.reset();  // members leave their rooms
+  whep_routes_.reset();
+  webrtc_.reset();  // WHEP viewers leave their rooms too
   room_api_.reset();
   control_api_.reset();
   replay_api_.reset();
@@ -92,6 +94,7 @@ Result<void> App::start() {
   webhooks_ = std::make_unique<Webhooks>(&loop_, config_.webhooks);
   rtmp_ = std::make_unique<RtmpServer>(&loop_, registry_, auth_, *webhooks_);
   if (auto listening = rtmp_->listen(config_.rtmp); !listening) return listening;
+  if (auto webrtc = start_webrtc(); !webrtc) return webrtc;
   hls_routes_ = std::make_unique<HlsRoutes>(&loop_, registry_, hls_sessions_);
   http_ = std::make_unique<HttpServer>(&loop_, [this](const HttpRequest& r) { return route(r); });
   http_->set_upgrade_handler([this](const HttpRequest& request, std::unique_ptr<TcpConnection>& tcp,
@@ -181,6 +184,19 @@ Result<void> App::start_rooms() {
   return {};
 }
 
+// WHEP playback: one UDP socket for every session, and its HTTP resource.
+Result<void> App::start_webrtc() {
+  webrtc::WebRtcServerOptions options;
+  options.udp = config_.webrtc.udp;
+  options.candidates = config_.webrtc.candidates;
+  options.reencode_bframes = config_.webrtc.reencode_bframes;
+  options.room_limits = room_context_->limits;
+  webrtc_ = std::make_unique<webrtc::WebRtcServer>(&loop_, registry_, *rooms_, options);
+  if (auto started = webrtc_->start(); !started) return started;
+  whep_routes_ = std::make_unique<webrtc::WhepRoutes>(*webrtc_);
+  return {};
+}
+
 // Broadcasts own their rows and recordings: what a crash left open is closed before anything
 // goes live; the stream side tells Recordings when broadcasts begin and end.
 void App::start_recordings() {
@@ -232,6 +248,7 @@ void App::stop() {
   if (webhooks_) webhooks_->stop();  // requests in flight are cancelled: nothing keeps the loop
   if (http_) http_->stop();
   if (ws_) ws_->stop();
+  if (webrtc_) webrtc_->stop();
   close_lingering_connections();
 }
 
@@ -264,6 +281,9 @@ HttpResponse App::route(const HttpRequest& request) {
   if (auto response = stats_->route(request)) return std::move(*response);
   if (auto response = metrics_->route(request)) return std::move(*response);
   if (auto response = replay_routes_->route(request)) return std::move(*response);
+  if (whep_routes_) {  // before HLS, which answers every other /live/<name>/ path
+    if (auto response = whep_routes_->route(request)) return std::move(*response);
+  }
   if (auto response = hls_routes_->route(request)) return std::move(*response);
   // Last: pages never shadow the playlists, segments or API (the WebSocket is taken earlier).
   if (auto response = site_->route(request)) return std::move(*response);

@@ -32,6 +32,8 @@
 #include "server/storage/reaction_store.hpp"
 #include "server/stream/stream_registry.hpp"
 #include "server/web/static_site.hpp"
+#include "server/webrtc/webrtc_server.hpp"
+#include "server/webrtc/whep_routes.hpp"
 #include "server/ws/ws_server.hpp"
 
 namespace liverelay {
@@ -48,6 +50,7 @@ class App {
   Result<void> start();
   Result<void> start_rooms();
   Result<void> start_relays();
+  Result<void> start_webrtc();
   void note_demand(std::string_view path);
   void start_recordings();
   void stop();
@@ -74,6 +77,8 @@ class App {
   std::unique_ptr<Webhooks> webhooks_;  // outlives the RTMP connections that call it
   std::unique_ptr<RtmpServer> rtmp_;
   std::unique_ptr<WsServer> ws_;
+  std::unique_ptr<webrtc::WebRtcServer> webrtc_;  // its sessions are room members: before the rooms go
+  std::unique_ptr<webrtc::WhepRoutes> whep_routes_;
   std::unique_ptr<HttpServer> http_;
   std::unique_ptr<StatsApi> stats_;
   std::unique_ptr<MetricsApi> metrics_;

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   cli.add_option("-c,--config", command_line.config_file, "TOML config file (flags win over it)");
   cli.add_option("--rtmp", command_line.rtmp, "RTMP listen address HOST:PORT (default 0.0.0.0:1935)");
   cli.add_option("--http", command_line.http, "HTTP/WebSocket listen address HOST:PORT (default 0.0.0.0:8080)");
+  cli.add_option("--webrtc", command_line.webrtc, "WebRTC (WHEP) UDP address HOST:PORT (default 0.0.0.0:8189)");
   cli.add_option("--data-dir", command_line.data_dir, "directory for stored data (default ./data)");
   cli.add_option("--log-level", command_line.log_level, "trace, debug, info, warn, error or off (default info)");
   cli.add_option("--web-root", command_line.web_root,

@@ -61,7 +61,7 @@ class LiveRelay:
                     f.write(f"part_s = {self.part_s}\n")
         self.log = open(os.path.join(workdir, "liverelay.log"), "w+")
         self.process = subprocess.Popen(
-            [self.binary, "--rtmp", f"127.0.0.1:{self.rtmp_port}", "--http", f"127.0.0.1:{self.http_port}",
+            [self.binary, "--rtmp", f"127.0.0.1:{self.rtmp_port}", "--http", f"127.0.0.1:{self.http_port}", "--webrtc", "127.0.0.1:0",
              "--data-dir", os.path.join(workdir, "data"), "--config", config, "--log-level", os.environ.get("LIVERELAY_LOG", "info")],
             stdout=self.log, stderr=subprocess.STDOUT)
 

@@ -243,6 +243,36 @@ Result<void> read_web(const std::string& path, const toml::table& web, Config& c
   return {};
 }
 
+Result<void> read_webrtc(const std::string& path, const toml::table& webrtc, Config& config) {
+  auto udp = string_at(path, webrtc, "webrtc", "udp");
+  if (!udp) return tl::unexpected(udp.error());
+  if (*udp) {
+    auto endpoint = Endpoint::parse(**udp);
+    if (!endpoint) {
+      return fail(Errc::malformed, fmt::format("{}: webrtc.udp: {}", where(path, *webrtc.get("udp")), endpoint.error().message));
+    }
+    config.webrtc.udp = *endpoint;
+  }
+  if (const toml::node* candidates = webrtc.get("candidates")) {
+    const toml::array* list = candidates->as_array();
+    if (list == nullptr) {
+      return fail(Errc::malformed, fmt::format("{}: webrtc.candidates must be an array of addresses", where(path, *candidates)));
+    }
+    config.webrtc.candidates.clear();
+    for (const toml::node& entry : *list) {
+      const auto* address = entry.as_string();
+      if (address == nullptr || (*address)->empty()) {
+        return fail(Errc::malformed, fmt::format("{}: webrtc.candidates: each must be an address string", where(path, entry)));
+      }
+      config.webrtc.candidates.push_back(**address);
+    }
+  }
+  auto reencode = bool_at(path, webrtc, "webrtc", "reencode_bframes");
+  if (!reencode) return tl::unexpected(reencode.error());
+  if (*reencode) config.webrtc.reencode_bframes = **reencode;
+  return {};
+}
+
 Result<void> read_recording(const std::string& path, const toml::table& recording, Config& config) {
   auto enabled = bool_at(path, recording, "recording", "enabled");
   if (!enabled) return tl::unexpected(enabled.error());
@@ -335,6 +365,10 @@ Result<Config> load_config_file(const std::string& path, Config config) {
     if (!web->is_table()) return fail(Errc::malformed, fmt::format("{}: [web] must be a table", where(path, *web)));
     if (auto r = read_web(path, *web->as_table(), config); !r) return tl::unexpected(r.error());
   }
+  if (const toml::node* webrtc = root.get("webrtc")) {
+    if (!webrtc->is_table()) return fail(Errc::malformed, fmt::format("{}: [webrtc] must be a table", where(path, *webrtc)));
+    if (auto r = read_webrtc(path, *webrtc->as_table(), config); !r) return tl::unexpected(r.error());
+  }
   if (const toml::node* recording = root.get("recording")) {
     if (!recording->is_table()) return fail(Errc::malformed, fmt::format("{}: [recording] must be a table", where(path, *recording)));
     if (auto r = read_recording(path, *recording->as_table(), config); !r) return tl::unexpected(r.error());
@@ -358,6 +392,11 @@ Result<Config> resolve_config(const CommandLine& command_line) {
     auto endpoint = Endpoint::parse(*command_line.http);
     if (!endpoint) return tl::unexpected(std::move(endpoint.error()).context("--http"));
     config.http = *endpoint;
+  }
+  if (command_line.webrtc) {
+    auto endpoint = Endpoint::parse(*command_line.webrtc);
+    if (!endpoint) return tl::unexpected(std::move(endpoint.error()).context("--webrtc"));
+    config.webrtc.udp = *endpoint;
   }
   if (command_line.data_dir) config.data_dir = *command_line.data_dir;
   if (command_line.log_level) config.log_level = *command_line.log_level;

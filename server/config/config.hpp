@@ -77,6 +77,15 @@ struct PullConfig {
   double idle_s = 30.0;   // on demand: released this long after the last viewer left
 };
 
+// [webrtc]: WHEP playback.
+struct WebRtcConfig {
+  Endpoint udp{"0.0.0.0", 8189};  // one UDP port for every session
+  // Addresses announced in SDP answers (the public address behind NAT); empty: the bound
+  // address, or every interface's when bound to 0.0.0.0.
+  std::vector<std::string> candidates;
+  bool reencode_bframes = true;  // browsers cannot decode B-frames: re-encode such video (false: refuse)
+};
+
 struct Config {
   Endpoint rtmp{"0.0.0.0", 1935};
   Endpoint http{"0.0.0.0", 8080};
@@ -94,6 +103,7 @@ struct Config {
   RecordingConfig recording;
   std::vector<PushConfig> pushes;
   std::vector<PullConfig> pulls;
+  WebRtcConfig webrtc;
   std::string web_root = LIVERELAY_WEB_ROOT;  // [web] root: pages, scripts, vendor files
 };
 
@@ -105,6 +115,7 @@ struct CommandLine {
   std::optional<std::string> config_file;
   std::optional<std::string> rtmp;
   std::optional<std::string> http;
+  std::optional<std::string> webrtc;
   std::optional<std::string> data_dir;
   std::optional<std::string> log_level;
   std::optional<std::string> web_root;

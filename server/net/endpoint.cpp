@@ -39,6 +39,15 @@ Endpoint Endpoint::from_sockaddr(const sockaddr* address) {
   return Endpoint{host, ntohs(v4->sin_port)};
 }
 
+Result<sockaddr_storage> Endpoint::to_sockaddr() const {
+  sockaddr_storage address{};
+  if (uv_ip4_addr(host.c_str(), port, reinterpret_cast<sockaddr_in*>(&address)) == 0 ||
+      uv_ip6_addr(host.c_str(), port, reinterpret_cast<sockaddr_in6*>(&address)) == 0) {
+    return address;
+  }
+  return fail(Errc::malformed, fmt::format("{}: not an IP address", to_string()));
+}
+
 std::string Endpoint::to_string() const {
   if (host.find(':') != std::string::npos) return fmt::format("[{}]:{}", host, port);
   return fmt::format("{}:{}", host, port);

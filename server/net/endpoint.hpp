@@ -5,9 +5,9 @@
 #include <string>
 #include <string_view>
 
-#include "protocol/core/error.hpp"
+#include <sys/socket.h>
 
-struct sockaddr;
+#include "protocol/core/error.hpp"
 
 namespace liverelay {
 
@@ -18,6 +18,8 @@ struct Endpoint {
   static Result<Endpoint> parse(std::string_view text);
   // From an AF_INET or AF_INET6 socket address.
   static Endpoint from_sockaddr(const sockaddr* address);
+  // The socket address to bind; Errc::malformed when the host is not an IPv4 or IPv6 address.
+  [[nodiscard]] Result<sockaddr_storage> to_sockaddr() const;
   [[nodiscard]] std::string to_string() const;
   bool operator==(const Endpoint&) const = default;
 };

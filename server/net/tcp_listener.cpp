@@ -8,20 +8,11 @@ namespace {
 
 void free_handle(uv_handle_t* handle) { delete reinterpret_cast<uv_tcp_t*>(handle); }
 
-Result<sockaddr_storage> resolve(const Endpoint& endpoint) {
-  sockaddr_storage address{};
-  if (uv_ip4_addr(endpoint.host.c_str(), endpoint.port, reinterpret_cast<sockaddr_in*>(&address)) == 0 ||
-      uv_ip6_addr(endpoint.host.c_str(), endpoint.port, reinterpret_cast<sockaddr_in6*>(&address)) == 0) {
-    return address;
-  }
-  return fail(Errc::malformed, fmt::format("{}: not an IP address", endpoint.to_string()));
-}
-
 }  // namespace
 
 Result<std::unique_ptr<TcpListener>> TcpListener::listen(uv_loop_t* loop, const Endpoint& endpoint,
                                                          AcceptCallback on_accept) {
-  auto address = resolve(endpoint);
+  auto address = endpoint.to_sockaddr();
   if (!address) return tl::unexpected(address.error());
   auto* handle = new uv_tcp_t{};
   uv_tcp_init(loop, handle);

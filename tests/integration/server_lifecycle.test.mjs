@@ -11,7 +11,7 @@ import { publishWithFfmpeg, sampleFlv } from './lib/media.mjs';
 
 test('--help lists every flag', () => {
   const help = execFileSync(BIN, ['--help']).toString();
-  for (const flag of ['--config', '--rtmp', '--http', '--data-dir', '--log-level']) {
+  for (const flag of ['--config', '--rtmp', '--http', '--webrtc', '--data-dir', '--log-level']) {
     assert.ok(help.includes(flag), `--help lacks ${flag}`);
   }
 });

@@ -9,13 +9,16 @@ const { chromium } = require('playwright-core');
 export const HLS_JS = new URL('../../../web/node_modules/hls.js/dist/hls.min.js', import.meta.url).pathname;
 
 // Flags that keep Chromium off the network (DEPS.md): only loopback traffic leaves it.
-export async function launchChromium() {
+// `extraArgs`: WebRTC tests add DEPS.md's flag for raw IP candidates instead of mDNS names.
+export async function launchChromium({ extraArgs = [] } = {}) {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
+      '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required', ...extraArgs],
   });
 }
+
+export const WEBRTC_ARGS = ['--disable-features=WebRtcHideLocalIpsWithMdns'];
 
 // Serves `pages` ({'/path': html}) and /hls.js on 127.0.0.1; resolves with { url, close }.
 export function servePages(pages) {

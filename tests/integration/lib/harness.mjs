@@ -69,6 +69,7 @@ export class LiveRelay {
     relay.rtmpPort = rtmpPort ?? await freePort();
     relay.httpPort = httpPort ?? await freePort();
     const fullArgs = ['--rtmp', `127.0.0.1:${relay.rtmpPort}`, '--http', `127.0.0.1:${relay.httpPort}`,
+      '--webrtc', '127.0.0.1:0',
       '--data-dir', relay.dataDir, ...args];
     if (config) {
       const file = join(relay.dataDir, 'liverelay.toml');

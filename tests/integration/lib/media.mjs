@@ -45,6 +45,24 @@ export function bframesFlv() {
   return file;
 }
 
+// 20 s of 640x360 30 fps H.264 High WITHOUT B-frames (-bf 0, as WebRTC-minded encoders send)
+// + AAC-LC 48 kHz stereo: what the WebRTC tests publish.
+export function noBframesFlv() {
+  const dir = join(BUILD_DIR, 'test-media');
+  const file = join(dir, 'no-bframes-360p.flv');
+  if (existsSync(file)) return file;
+  mkdirSync(dir, { recursive: true });
+  const partial = `${file}.${process.pid}.partial.flv`;
+  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y',
+    '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=30',
+    '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000', '-t', '20',
+    '-c:v', 'libx264', '-profile:v', 'high', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-bf', '0',
+    '-b:v', '800k', '-g', '60', '-keyint_min', '60', '-sc_threshold', '0',
+    '-c:a', 'aac', '-b:a', '128k', '-ac', '2', '-f', 'flv', partial]);
+  renameSync(partial, file);
+  return file;
+}
+
 // Mean bitrate of the file's audio and video packets, in kb/s (what a publisher sends).
 export function meanBitrateKbps(file) {
   const out = execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'packet=size,pts_time',
