@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { launchChromium, WEBRTC_ARGS } from './lib/browser.mjs';
 import { LiveRelay, waitFor } from './lib/harness.mjs';
 import { noBframesFlv, publishWithFfmpeg } from './lib/media.mjs';
+import { RoomClient } from './lib/room.mjs';
 import { WhepViewer } from './lib/whep.mjs';
 
 async function liveStream(relay, name, file) {
@@ -53,6 +54,93 @@ test('Chromium plays a live stream over WHEP: video at the source size for 10 s 
     await viewer.close();
   } finally {
     await browser.close();
+    publisher.kill('SIGKILL');
+    await relay.stop();
+  }
+});
+
+test('the room on the data channel: comments both ways with the WebSocket, the WHEP viewer counted until DELETE', async () => {
+  const relay = await LiveRelay.start();
+  const publisher = await liveStream(relay, 'talk', noBframesFlv());
+  const browser = await launchChromium({ extraArgs: WEBRTC_ARGS });
+  const socket = await RoomClient.open(relay, 'talk');
+  const viewers = async () => (await relay.stream('talk')).viewers.current;
+  try {
+    socket.send({ type: 'hello', user: 'Ana' });
+    socket.comment('before the viewer came');
+    await socket.next((m) => m.type === 'comment', { what: 'own comment' });
+    await waitFor(async () => (await viewers()) === 1, { what: 'the WebSocket counted' });
+
+    const viewer = await WhepViewer.open(browser, relay, 'talk');
+    await waitFor(async () => (await viewer.stats()).channel === 'open', { timeoutMs: 15000, what: 'the room channel open' });
+    // What a WebSocket gets on joining, the data channel gets too: history first, then state.
+    await waitFor(async () => (await viewer.roomMessages()).some((m) => m.type === 'state'), { what: 'state on the channel' });
+    const joined = await viewer.roomMessages();
+    assert.equal(joined[0].type, 'history');
+    assert.deepEqual(joined[0].comments.map((c) => c.text), ['before the viewer came']);
+    assert.deepEqual(joined.find((m) => m.type === 'state'), { type: 'state', live: true });
+
+    await socket.next((m) => m.type === 'viewers' && m.count === 2, { timeoutMs: 5000, what: 'count 2 with the WHEP viewer' });
+    assert.equal(await viewers(), 2);
+
+    socket.comment('from the WebSocket');
+    await waitFor(async () => (await viewer.roomMessages()).some((m) => m.type === 'comment' && m.text === 'from the WebSocket'),
+      { what: 'the WebSocket comment on the data channel' });
+
+    await viewer.sendRoom({ type: 'hello', user: 'Rtc' });
+    await viewer.sendRoom({ type: 'comment', text: 'from the data channel' });
+    const comment = await socket.next((m) => m.type === 'comment' && m.text === 'from the data channel',
+      { what: 'the data channel comment on the WebSocket' });
+    assert.equal(comment.user, 'Rtc');
+    await viewer.sendRoom({ type: 'reaction', kind: 'love' });
+    await socket.next((m) => m.type === 'reactions' && m.counts.love === 1, { what: 'the reaction counted' });
+    // The room's rules hold on the channel: bad JSON gets the documented error.
+    await viewer.page.evaluate(() => window.viewer.channel.send('{not json'));
+    await waitFor(async () => (await viewer.roomMessages()).some((m) => m.type === 'error'), { what: 'an error for bad JSON' });
+
+    const mark = socket.messages.length;
+    const deleted = await fetch(new URL(viewer.location), { method: 'DELETE' });
+    assert.equal(deleted.status, 200);
+    await socket.next((m) => m.type === 'viewers' && m.count === 1, { from: mark, what: 'count back to 1 after DELETE' });
+    assert.equal((await fetch(new URL(viewer.location), { method: 'DELETE' })).status, 404);
+    await viewer.close();
+  } finally {
+    socket.ws.close();
+    await browser.close();
+    publisher.kill('SIGKILL');
+    await relay.stop();
+  }
+});
+
+test('the WHEP resource: 404 for a stream that is not live, 400 for a bad offer, 415 without SDP, CORS preflight', async () => {
+  const relay = await LiveRelay.start();
+  const publisher = await liveStream(relay, 'res', noBframesFlv());
+  try {
+    const whep = (name, init) => fetch(`${relay.httpUrl}/live/${name}/whep`, init);
+    const post = (name, body, type = 'application/sdp') => whep(name, { method: 'POST', headers: { 'content-type': type }, body });
+    const missing = await post('nobody', 'v=0\r\n');
+    assert.equal(missing.status, 404);
+    assert.match(await missing.text(), /not live/);
+
+    const garbage = await post('res', 'hello, this is not SDP');
+    assert.equal(garbage.status, 400);
+    assert.ok((await garbage.text()).length > 5, 'the reason is in the body');
+
+    const noFingerprint = await post('res', 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n' +
+      'm=video 9 UDP/TLS/RTP/SAVPF 96\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\na=recvonly\r\na=rtpmap:96 H264/90000\r\n' +
+      'a=ice-ufrag:abcd\r\na=ice-pwd:abcdefghijklmnopqrstuvwx\r\n');
+    assert.equal(noFingerprint.status, 400);
+    assert.match(await noFingerprint.text(), /fingerprint/);
+
+    assert.equal((await post('res', 'v=0', 'application/json')).status, 415);
+
+    const preflight = await whep('res', { method: 'OPTIONS', headers: { origin: 'http://elsewhere.test', 'access-control-request-method': 'POST' } });
+    assert.equal(preflight.status, 204);
+    assert.equal(preflight.headers.get('access-control-allow-origin'), '*');
+    assert.match(preflight.headers.get('access-control-allow-methods'), /POST/);
+    assert.match(preflight.headers.get('access-control-expose-headers'), /Location/);
+    assert.equal((await fetch(`${relay.httpUrl}/live/res/whep/0123456789abcdef`, { method: 'DELETE' })).status, 404);
+  } finally {
     publisher.kill('SIGKILL');
     await relay.stop();
   }
