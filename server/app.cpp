@@ -105,7 +105,7 @@ Result<void> App::start() {
   if (auto listening = http_->listen(config_.http); !listening) return listening;
   auto count_connections = [this] {
     return ConnectionCounts{rtmp_ ? rtmp_->connection_count() : 0, http_ ? http_->connection_count() : 0,
-                            ws_ ? ws_->connection_count() : 0};
+                            ws_ ? ws_->connection_count() : 0, webrtc_ ? webrtc_->session_count() : 0};
   };
   stats_ = std::make_unique<StatsApi>(registry_, hls_sessions_, *rooms_, count_connections);
   metrics_ = std::make_unique<MetricsApi>(registry_, *rooms_, count_connections);

@@ -141,7 +141,8 @@ void MetricsApi::add_server(std::vector<MetricFamily>& out) {
   out.push_back(MetricFamily{"liverelay_connections", MetricType::gauge, "Open connections by kind.", {}}
                     .add({{"kind", "rtmp"}}, as_double(connections.rtmp))
                     .add({{"kind", "http"}}, as_double(connections.http))
-                    .add({{"kind", "websocket"}}, as_double(connections.websocket)));
+                    .add({{"kind", "websocket"}}, as_double(connections.websocket))
+                    .add({{"kind", "webrtc"}}, as_double(connections.webrtc)));
   out.push_back(MetricFamily{
       "liverelay_network_receive_bytes_total",
       MetricType::counter,

@@ -103,7 +103,7 @@ nlohmann::json StatsApi::server_json() {
   return {{"version", LIVERELAY_VERSION},
           {"uptime_s", round_to(uptime, 0.1)},
           {"streams", {{"known", registry_.all().size()}, {"live", registry_.live_count()}}},
-          {"connections", {{"rtmp", counts.rtmp}, {"http", counts.http}, {"websocket", counts.websocket}}},
+          {"connections", {{"rtmp", counts.rtmp}, {"http", counts.http}, {"websocket", counts.websocket}, {"webrtc", counts.webrtc}}},
           {"cpu_percent", round_to(cpu_.percent(), 0.01)},
           {"memory_bytes", process_resident_bytes()},
           {"bytes_in", traffic::bytes_in()},

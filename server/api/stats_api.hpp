@@ -21,6 +21,7 @@ struct ConnectionCounts {
   size_t rtmp = 0;
   size_t http = 0;
   size_t websocket = 0;
+  size_t webrtc = 0;  // WHEP sessions
 };
 
 class StatsApi {

@@ -1,7 +1,10 @@
 // WebRTC playback (WHEP): headless Chromium plays a live stream over one UDP port, with the room
 // on a data channel; the HTTP resource answers as draft-ietf-wish-whep says.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { createSocket } from 'node:dgram';
 import { test } from 'node:test';
+import { crc32 } from 'node:zlib';
 
 import { launchChromium, WEBRTC_ARGS } from './lib/browser.mjs';
 import { LiveRelay, waitFor } from './lib/harness.mjs';
@@ -141,6 +144,71 @@ test('the WHEP resource: 404 for a stream that is not live, 400 for a bad offer,
     assert.match(preflight.headers.get('access-control-expose-headers'), /Location/);
     assert.equal((await fetch(`${relay.httpUrl}/live/res/whep/0123456789abcdef`, { method: 'DELETE' })).status, 404);
   } finally {
+    publisher.kill('SIGKILL');
+    await relay.stop();
+  }
+});
+
+// A Binding request for `username` (RFC 8489 6) with a MESSAGE-INTEGRITY that is not the right HMAC
+// and a correct FINGERPRINT: the shape of a forged connectivity check.
+function forgedBindingRequest(username) {
+  const name = Buffer.from(username);
+  const padded = Math.ceil(name.length / 4) * 4;
+  const attributes = Buffer.alloc(4 + padded + 4 + 20 + 4 + 4);
+  let offset = 0;
+  attributes.writeUInt16BE(0x0006, offset); attributes.writeUInt16BE(name.length, offset + 2);
+  name.copy(attributes, offset + 4); offset += 4 + padded;
+  attributes.writeUInt16BE(0x0008, offset); attributes.writeUInt16BE(20, offset + 2);
+  randomBytes(20).copy(attributes, offset + 4); offset += 24;
+  const header = Buffer.alloc(20);
+  header.writeUInt16BE(0x0001, 0);
+  header.writeUInt16BE(attributes.length, 2);
+  header.writeUInt32BE(0x2112A442, 4);
+  randomBytes(12).copy(header, 8);
+  const message = Buffer.concat([header, attributes]);
+  const crcCovered = message.subarray(0, offset + 20);
+  message.writeUInt16BE(0x8028, offset + 20);
+  message.writeUInt16BE(4, offset + 22);
+  message.writeUInt32BE((crc32(crcCovered) ^ 0x5354554E) >>> 0, offset + 24);
+  return message;
+}
+
+test('hostile datagrams: garbage, forged checks and a DTLS flood from a stranger create nothing and leave the viewer playing', async () => {
+  const relay = await LiveRelay.start();
+  const publisher = await liveStream(relay, 'tough', noBframesFlv());
+  const browser = await launchChromium({ extraArgs: WEBRTC_ARGS });
+  const stranger = createSocket('udp4');
+  try {
+    const viewer = await WhepViewer.open(browser, relay, 'tough');
+    await waitFor(async () => (await viewer.stats()).video?.framesDecoded > 0, { timeoutMs: 15000, what: 'playback' });
+    const port = Number(/a=candidate:\S+ 1 udp \d+ 127\.0\.0\.1 (\d+) typ host/.exec(viewer.answer)[1]);
+    const ufrag = /a=ice-ufrag:(\S+)/.exec(viewer.answer)[1];
+    const answers = [];
+    stranger.on('message', (message) => answers.push(message));
+    await new Promise((resolve) => stranger.bind(0, '127.0.0.1', resolve));
+    const send = (bytes) => new Promise((resolve, reject) => stranger.send(bytes, port, '127.0.0.1', (e) => (e ? reject(e) : resolve())));
+    const before = (await viewer.stats()).video.framesDecoded;
+
+    for (let i = 0; i < 300; i++) await send(randomBytes(1 + (i % 1200)));
+    // DTLS records (content type 22, DTLS 1.2) from an address no check succeeded from.
+    for (let i = 0; i < 300; i++) await send(Buffer.concat([Buffer.from([22, 0xfe, 0xfd]), randomBytes(200)]));
+    for (let i = 0; i < 50; i++) await send(forgedBindingRequest(`${ufrag}:evil`));
+    for (let i = 0; i < 50; i++) await send(forgedBindingRequest('nobody:evil'));
+    // RTP and RTCP shaped datagrams from the stranger too.
+    for (let i = 0; i < 100; i++) await send(Buffer.concat([Buffer.from([0x80, i % 2 ? 96 : 200]), randomBytes(100)]));
+
+    // The forged checks for a real ufrag get 401 (RFC 8489 9.1.3) and nothing else: never a success.
+    await waitFor(() => answers.length >= 50, { what: 'answers to the forged checks' });
+    for (const answer of answers) assert.equal(answer.readUInt16BE(0), 0x0111, 'a Binding error response');
+    const server = await relay.json('/api/v1/server');
+    assert.equal(server.connections.webrtc, 1, 'no session made for the stranger');
+    await waitFor(async () => (await viewer.stats()).video.framesDecoded > before + 60,
+      { timeoutMs: 10000, what: 'the viewer still decoding' });
+    assert.equal((await viewer.stats()).connection, 'connected');
+    await viewer.close();
+  } finally {
+    stranger.close();
+    await browser.close();
     publisher.kill('SIGKILL');
     await relay.stop();
   }
