@@ -7,6 +7,7 @@
 #include <openssl/rand.h>
 
 #include "codec/avc/decoder_config.hpp"
+#include "codec/flv/audio_tag.hpp"
 #include "codec/flv/video_tag.hpp"
 #include "protocol/rtp/rtp_header.hpp"
 #include "server/clock.hpp"
@@ -28,11 +29,33 @@ std::string hex_profile_level_id(const avc::DecoderConfig& config) {
                      config.level_indication);
 }
 
+// Whether the stream's cached GOP holds frames whose presentation time differs from their decode
+// time: B-frames.
+bool cache_has_bframes(const GopCache& cache) {
+  for (const MediaTag& tag : cache.snapshot()) {
+    if (tag.kind != TagKind::video || tag.config || tag.payload->empty()) continue;
+    auto header = flv::parse_video_tag_header(*tag.payload);
+    if (header && header->kind == flv::VideoPacketKind::coded_frames && header->composition_time_ms != 0) return true;
+  }
+  return false;
+}
+
+// A re-encoder asks for a keyframe at most this often, however many viewers lose pictures.
+constexpr int64_t kKeyframeRequestIntervalMs = 500;
+
 }  // namespace
 
 WebRtcFeed::WebRtcFeed(uv_loop_t* loop, Stream& stream, WebRtcFeedOptions options)
     : loop_(loop), stream_(stream), options_(options), video_timestamp_offset_(random_u32()),
       audio_timestamp_offset_(random_u32()) {
+  audio_ = std::make_unique<OpusTrack>(loop_, audio_timestamp_offset_, [this](SharedRtpFrame frame) {
+    deliver(std::move(frame));
+  });
+  // Known before the snapshot is replayed, so that the cached GOP goes to the re-encoder.
+  if (options_.reencode_bframes && cache_has_bframes(stream_.fanout().cache())) {
+    reencode_ = true;
+    source_bframes_ = true;
+  }
   stream_.fanout().add(*this);  // the cached configuration and GOP arrive now
 }
 
@@ -40,9 +63,10 @@ WebRtcFeed::~WebRtcFeed() { stream_.fanout().remove(*this); }
 
 FeedDescription WebRtcFeed::describe() const {
   FeedDescription description;
-  description.has_video = packetizer_.has_value();
-  description.profile_level_id = source_profile_level_id_;
+  description.has_video = reencode_ ? reencoded_ != nullptr : packetizer_.has_value();
+  description.profile_level_id = reencoded_ ? reencoded_->profile_level_id() : source_profile_level_id_;
   description.bframes = source_bframes_;
+  description.has_audio = audio_->configured();
   return description;
 }
 
@@ -68,6 +92,7 @@ std::optional<uint32_t> WebRtcFeed::audio_rtp_time(int64_t now_wall_ms) const {
 
 void WebRtcFeed::on_stream_begin() {
   timeline_.restart();
+  audio_->restart();
   gop_.clear();
   gop_bytes_ = 0;
 }
@@ -84,6 +109,20 @@ void WebRtcFeed::on_stream_end() {
 
 void WebRtcFeed::on_tag(const MediaTag& tag) {
   if (tag.kind == TagKind::video) on_video(tag);
+  if (tag.kind == TagKind::audio) on_audio(tag);
+}
+
+void WebRtcFeed::on_audio(const MediaTag& tag) {
+  const std::span<const uint8_t> body(tag.payload->data(), tag.payload->size());
+  if (body.empty()) return;
+  auto header = flv::parse_audio_tag_header(body);
+  if (!header || header->codec != media::Codec::aac) return;
+  const std::span<const uint8_t> payload = body.subspan(header->payload_offset);
+  if (header->kind == flv::AudioPacketKind::sequence_start) {
+    audio_->on_config(payload);
+  } else if (header->kind == flv::AudioPacketKind::coded_frames) {
+    audio_->on_frame(payload, unwrapper_.unwrap(timeline_.map(tag.timestamp)));
+  }
 }
 
 void WebRtcFeed::on_video(const MediaTag& tag) {
@@ -93,14 +132,52 @@ void WebRtcFeed::on_video(const MediaTag& tag) {
   if (!header || header->codec != media::Codec::h264) return;
   const std::span<const uint8_t> payload = body.subspan(header->payload_offset);
   if (header->kind == flv::VideoPacketKind::sequence_start) {
+    last_avcc_.assign(payload.begin(), payload.end());
     set_video_config(payload);
+    if (reencode_) start_reencoder();
     return;
   }
   if (header->kind != flv::VideoPacketKind::coded_frames) return;
   const int64_t dts_ms = unwrapper_.unwrap(timeline_.map(tag.timestamp));
   const int64_t pts_ms = dts_ms + header->composition_time_ms;
-  if (header->composition_time_ms != 0) source_bframes_ = true;
+  if (header->composition_time_ms != 0) {
+    source_bframes_ = true;
+    if (options_.reencode_bframes && !reencode_) {
+      // B-frames showed up mid-stream (a new publisher): re-encode from the next keyframe on.
+      reencode_ = true;
+      gop_.clear();
+      gop_bytes_ = 0;
+      start_reencoder();
+    }
+  }
+  if (reencode_) {
+    if (reencoded_) reencoded_->on_frame(payload, dts_ms, pts_ms, header->keyframe());
+    return;
+  }
   on_passthrough_video(payload, pts_ms, header->keyframe());
+}
+
+void WebRtcFeed::start_reencoder() {
+  reencoded_.reset();
+  if (last_avcc_.empty()) return;
+  const auto& video = stream_.video();
+  const int bitrate = reencode_bitrate_kbps(stream_.ingest().bitrate_kbps(steady_ms()), video ? video->width : 640,
+                                            video ? video->height : 360);
+  auto track = ReencodedVideoTrack::create(loop_, last_avcc_, bitrate, video_timestamp_offset_,
+                                           [this](SharedRtpFrame frame) { deliver(std::move(frame)); });
+  if (!track) {
+    logger("webrtc")->warn("stream {}: {}", stream_.name(), track.error().message);
+    return;
+  }
+  reencoded_ = std::move(*track);
+}
+
+void WebRtcFeed::request_keyframe() {
+  if (!reencoded_) return;
+  const int64_t now_ms = steady_ms();
+  if (now_ms - last_keyframe_request_ms_ < kKeyframeRequestIntervalMs) return;
+  last_keyframe_request_ms_ = now_ms;
+  reencoded_->request_keyframe();
 }
 
 void WebRtcFeed::set_video_config(std::span<const uint8_t> avcc) {

@@ -17,6 +17,8 @@
 #include "protocol/rtp/h264_packetizer.hpp"
 #include "server/stream/media_sink.hpp"
 #include "server/stream/sink_timeline.hpp"
+#include "server/webrtc/opus_track.hpp"
+#include "server/webrtc/reencoded_video_track.hpp"
 #include "server/webrtc/rtp_frame.hpp"
 
 namespace liverelay {
@@ -50,6 +52,9 @@ class WebRtcFeed final : public MediaSink {
   void subscribe(RtpFrameSink& sink);
   void unsubscribe(RtpFrameSink& sink);
   [[nodiscard]] size_t subscriber_count() const { return sinks_.size(); }
+  // A viewer lost its picture (PLI/FIR). Re-encoded video answers with an IDR; passed-through
+  // video cannot (RTMP has no way to ask the publisher), and the viewer waits for the next one.
+  void request_keyframe();
 
   // The RTP timestamps that correspond to wall-clock `now_ms`, for sender reports: the last
   // frame's timestamp advanced by the time since it was made (RFC 3550 6.4.1).
@@ -66,8 +71,10 @@ class WebRtcFeed final : public MediaSink {
 
  private:
   void on_video(const MediaTag& tag);
+  void on_audio(const MediaTag& tag);
   void on_passthrough_video(std::span<const uint8_t> payload, int64_t pts_ms, bool keyframe);
   void set_video_config(std::span<const uint8_t> avcc);
+  void start_reencoder();
   void keep_in_gop(const SharedRtpFrame& frame);
 
   uv_loop_t* loop_;
@@ -78,6 +85,11 @@ class WebRtcFeed final : public MediaSink {
   std::optional<rtp::H264Packetizer> packetizer_;
   std::string source_profile_level_id_;
   bool source_bframes_ = false;
+  std::unique_ptr<OpusTrack> audio_;
+  std::vector<uint8_t> last_avcc_;  // the source's H.264 configuration, to start a re-encoder from
+  bool reencode_ = false;           // the source has B-frames and they are re-encoded
+  std::unique_ptr<ReencodedVideoTrack> reencoded_;
+  int64_t last_keyframe_request_ms_ = 0;
   std::vector<SharedRtpFrame> gop_;
   size_t gop_bytes_ = 0;
   std::vector<RtpFrameSink*> sinks_;

@@ -142,9 +142,6 @@ tl::expected<WhepCreated, WhepRefusal> WebRtcServer::create_session(const std::s
   const Stream* stream = streams_.find(stream_name);
   if (stream == nullptr || !stream->live()) return refuse(404, fmt::format("stream {} is not live", stream_name));
   if (sessions_.size() >= options_.max_sessions) return refuse(503, "too many WebRTC viewers on this server");
-  auto offer = read_whep_offer(offer_sdp);
-  if (!offer) return refuse(400, offer.error().message);
-
   WebRtcFeed* feed = feed_for(stream_name);
   auto drop_unused_feed = [&] {
     if (sessions_of(stream_name) == 0) feeds_.erase(stream_name);
@@ -162,6 +159,11 @@ tl::expected<WhepCreated, WhepRefusal> WebRtcServer::create_session(const std::s
                                    stream_name));
   }
 
+  auto offer = read_whep_offer(offer_sdp);
+  if (!offer) {
+    drop_unused_feed();
+    return refuse(400, offer.error().message);
+  }
   auto credentials = generate_ice_credentials();
   if (!credentials || by_ufrag_.contains(credentials->ufrag)) {
     drop_unused_feed();

@@ -76,6 +76,7 @@ void WhepSession::on_srtcp(std::span<const uint8_t> datagram, int64_t now_ms) {
       // resumes at the next one the encoder makes.
       ++stats_.keyframe_requests;
       waiting_for_keyframe_ = true;
+      feed_.request_keyframe();
     }
   }
 }
