@@ -305,3 +305,35 @@ TEST_CASE("low-latency settings that cannot work are refused with their line") {
   TempFile not_bool("[hls]\nlow_latency = \"yes\"\n");
   REQUIRE_FALSE(load_config_file(not_bool.path));
 }
+
+TEST_CASE("the webrtc section sets the UDP address, announced candidates and the B-frame policy; --webrtc wins") {
+  auto defaults = resolve_config({});
+  REQUIRE(defaults);
+  CHECK(defaults->webrtc.udp == Endpoint{"0.0.0.0", 8189});
+  CHECK(defaults->webrtc.candidates.empty());
+  CHECK(defaults->webrtc.reencode_bframes);
+
+  TempFile file("[webrtc]\nudp = \"127.0.0.1:9000\"\ncandidates = [\"203.0.113.7\", \"2001:db8::1\"]\n"
+                "reencode_bframes = false\n");
+  auto config = load_config_file(file.path);
+  REQUIRE(config);
+  CHECK(config->webrtc.udp == Endpoint{"127.0.0.1", 9000});
+  CHECK(config->webrtc.candidates == std::vector<std::string>{"203.0.113.7", "2001:db8::1"});
+  CHECK_FALSE(config->webrtc.reencode_bframes);
+
+  CommandLine flags;
+  flags.config_file = file.path;
+  flags.webrtc = "0.0.0.0:7000";
+  auto resolved = resolve_config(flags);
+  REQUIRE(resolved);
+  CHECK(resolved->webrtc.udp == Endpoint{"0.0.0.0", 7000});
+
+  TempFile bad("[webrtc]\ncandidates = \"203.0.113.7\"\n");
+  auto refused = load_config_file(bad.path);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().message.find("webrtc.candidates") != std::string::npos);
+  TempFile bad_udp("[webrtc]\nudp = \"nowhere\"\n");
+  auto refused_udp = load_config_file(bad_udp.path);
+  REQUIRE_FALSE(refused_udp);
+  CHECK(refused_udp.error().message.find("webrtc.udp") != std::string::npos);
+}
