@@ -1,7 +1,6 @@
 // OpusTrack: AAC frames to the worker, Opus RTP frames back to the loop.
 #include "server/webrtc/opus_track.hpp"
 
-#include <chrono>
 #include <utility>
 #include <vector>
 
@@ -24,7 +23,7 @@ struct OpusTrack::WorkerState {
   std::vector<transcode::OpusPacket> packets;  // reused
 };
 
-OpusTrack::OpusTrack(uv_loop_t* loop, uint32_t timestamp_offset, Deliver deliver)
+OpusTrack::OpusTrack(uv_loop_t* loop, uint32_t timestamp_offset, DeliverFrame deliver)
     : state_(std::make_shared<WorkerState>()), deliver_(std::move(deliver)),
       worker_(loop, "opus-encoder", kMaxQueuedJobs) {
   state_->timestamp_offset = timestamp_offset;
@@ -61,7 +60,7 @@ void OpusTrack::on_frame(std::span<const uint8_t> aac, int64_t pts_ms) {
   std::vector<uint8_t> frame(aac.begin(), aac.end());
   const bool queued = worker_.post([this, state = state_, frame = std::move(frame), pts_ms]() -> WorkerThread::Completion {
     if (!state->transcoder) return nullptr;
-    const auto started = std::chrono::steady_clock::now();
+    const JobClock clock;
     state->packets.clear();
     const bool ok = state->transcoder->push(frame, pts_ms, state->packets).has_value();
     std::vector<SharedRtpFrame> frames;
@@ -77,17 +76,7 @@ void OpusTrack::on_frame(std::span<const uint8_t> aac, int64_t pts_ms) {
       std::copy(packet.data.begin(), packet.data.end(), bytes.begin() + rtp::kRtpHeaderSize);
       frames.push_back(std::move(rtp));
     }
-    const auto busy_us =
-        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
-    // Runs on the loop; the worker (and so this completion) never outlives the track.
-    return [this, frames = std::move(frames), ok, busy_us] {
-      stats_.busy_us += busy_us;
-      if (!ok) ++stats_.errors;
-      for (const SharedRtpFrame& frame : frames) {
-        ++stats_.packets_out;
-        deliver_(frame);
-      }
-    };
+    return hand_back(stats_, deliver_, std::move(frames), ok, clock);
   });
   if (!queued) ++stats_.shed;
 }

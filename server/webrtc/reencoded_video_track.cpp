@@ -2,7 +2,6 @@
 #include "server/webrtc/reencoded_video_track.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <utility>
 #include <vector>
 
@@ -35,7 +34,7 @@ int reencode_bitrate_kbps(double ingest_kbps, int width, int height) {
 Result<std::unique_ptr<ReencodedVideoTrack>> ReencodedVideoTrack::create(uv_loop_t* loop,
                                                                          std::span<const uint8_t> avcc_config,
                                                                          int bitrate_kbps, uint32_t timestamp_offset,
-                                                                         Deliver deliver) {
+                                                                         DeliverFrame deliver) {
   auto reencoder = transcode::H264Reencoder::create(avcc_config, bitrate_kbps);
   if (!reencoder) return tl::unexpected(std::move(reencoder.error()).context("B-frame re-encode"));
   auto state = std::make_shared<WorkerState>();
@@ -55,7 +54,7 @@ Result<std::unique_ptr<ReencodedVideoTrack>> ReencodedVideoTrack::create(uv_loop
 }
 
 ReencodedVideoTrack::ReencodedVideoTrack(uv_loop_t* loop, std::shared_ptr<WorkerState> state,
-                                         std::string profile_level_id, Deliver deliver)
+                                         std::string profile_level_id, DeliverFrame deliver)
     : state_(std::move(state)), profile_level_id_(std::move(profile_level_id)), deliver_(std::move(deliver)),
       worker_(loop, "h264-reencoder", kMaxQueuedJobs) {}
 
@@ -80,7 +79,7 @@ void ReencodedVideoTrack::on_frame(std::span<const uint8_t> access_unit, int64_t
   std::vector<uint8_t> bytes(access_unit.begin(), access_unit.end());
   const bool queued = worker_.post([this, state = state_, bytes = std::move(bytes), dts_ms, pts_ms,
                                     keyframe]() -> WorkerThread::Completion {
-    const auto started = std::chrono::steady_clock::now();
+    const JobClock clock;
     state->frames.clear();
     const bool ok = state->reencoder->push(bytes, dts_ms, pts_ms, keyframe, state->frames).has_value();
     std::vector<SharedRtpFrame> frames;
@@ -94,16 +93,7 @@ void ReencodedVideoTrack::on_frame(std::span<const uint8_t> access_unit, int64_t
       for (const auto& entry : frame->packets.entries()) frame->payload_bytes += entry.size - rtp::kRtpHeaderSize;
       frames.push_back(std::move(frame));
     }
-    const auto busy_us =
-        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
-    return [this, frames = std::move(frames), ok, busy_us] {
-      stats_.busy_us += busy_us;
-      if (!ok) ++stats_.errors;
-      for (const SharedRtpFrame& frame : frames) {
-        ++stats_.frames_out;
-        deliver_(frame);
-      }
-    };
+    return hand_back(stats_, deliver_, std::move(frames), ok, clock);
   });
   shedding_ = !queued;
   if (!queued) ++stats_.shed;

@@ -14,27 +14,18 @@
 #include "protocol/core/error.hpp"
 #include "server/net/worker_thread.hpp"
 #include "server/webrtc/rtp_frame.hpp"
+#include "server/webrtc/transcode_result.hpp"
 
 namespace liverelay::webrtc {
 
-struct ReencodeStats {
-  uint64_t frames_in = 0;
-  uint64_t frames_out = 0;
-  uint64_t errors = 0;
-  uint64_t shed = 0;     // frames dropped because the encoder was behind (it then waits for a keyframe)
-  int64_t busy_us = 0;   // worker time spent decoding and encoding
-};
-
 class ReencodedVideoTrack {
  public:
-  using Deliver = std::function<void(SharedRtpFrame frame)>;
-
   // Opens the decoder and encoder now (tens of milliseconds, once per stream and publisher), so
   // that the output's profile is known for the SDP answer. `avcc_config` is the source's
   // AVCDecoderConfigurationRecord.
   static Result<std::unique_ptr<ReencodedVideoTrack>> create(uv_loop_t* loop, std::span<const uint8_t> avcc_config,
                                                              int bitrate_kbps, uint32_t timestamp_offset,
-                                                             Deliver deliver);
+                                                             DeliverFrame deliver);
   ~ReencodedVideoTrack();
   ReencodedVideoTrack(const ReencodedVideoTrack&) = delete;
   ReencodedVideoTrack& operator=(const ReencodedVideoTrack&) = delete;
@@ -46,19 +37,19 @@ class ReencodedVideoTrack {
   void request_keyframe();
 
   [[nodiscard]] const std::string& profile_level_id() const { return profile_level_id_; }
-  [[nodiscard]] const ReencodeStats& stats() const { return stats_; }
+  [[nodiscard]] const TranscodeStats& stats() const { return stats_; }
 
  private:
   struct WorkerState;
 
   ReencodedVideoTrack(uv_loop_t* loop, std::shared_ptr<WorkerState> state, std::string profile_level_id,
-                      Deliver deliver);
+                      DeliverFrame deliver);
 
   std::shared_ptr<WorkerState> state_;
   std::string profile_level_id_;
-  Deliver deliver_;
+  DeliverFrame deliver_;
   bool shedding_ = false;  // frames were dropped: skip to the next source keyframe
-  ReencodeStats stats_;
+  TranscodeStats stats_;
   WorkerThread worker_;  // last: joined before the rest goes
 };
 

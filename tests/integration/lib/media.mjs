@@ -27,41 +27,28 @@ export function sampleFlv() {
   return file;
 }
 
-// 20 s of 640x360 30 fps H.264 High with B-frames (x264 -bf 2, keyframe every 2 s) + AAC-LC
-// 48 kHz stereo: what the HLS tests publish.
-export function bframesFlv() {
+// 20 s of 640x360 30 fps H.264 High (keyframe every 2 s) + AAC-LC 48 kHz stereo, cached as `name`.
+function encodedFlv(name, bframes) {
   const dir = join(BUILD_DIR, 'test-media');
-  const file = join(dir, 'bframes-360p.flv');
+  const file = join(dir, name);
   if (existsSync(file)) return file;
   mkdirSync(dir, { recursive: true });
   const partial = `${file}.${process.pid}.partial.flv`;
   execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y',
     '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=30',
     '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000', '-t', '20',
-    '-c:v', 'libx264', '-profile:v', 'high', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-bf', '2',
+    '-c:v', 'libx264', '-profile:v', 'high', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-bf', String(bframes),
     '-b:v', '800k', '-g', '60', '-keyint_min', '60', '-sc_threshold', '0',
     '-c:a', 'aac', '-b:a', '128k', '-ac', '2', '-f', 'flv', partial]);
   renameSync(partial, file);
   return file;
 }
 
-// 20 s of 640x360 30 fps H.264 High WITHOUT B-frames (-bf 0, as WebRTC-minded encoders send)
-// + AAC-LC 48 kHz stereo: what the WebRTC tests publish.
-export function noBframesFlv() {
-  const dir = join(BUILD_DIR, 'test-media');
-  const file = join(dir, 'no-bframes-360p.flv');
-  if (existsSync(file)) return file;
-  mkdirSync(dir, { recursive: true });
-  const partial = `${file}.${process.pid}.partial.flv`;
-  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y',
-    '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=30',
-    '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000', '-t', '20',
-    '-c:v', 'libx264', '-profile:v', 'high', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-bf', '0',
-    '-b:v', '800k', '-g', '60', '-keyint_min', '60', '-sc_threshold', '0',
-    '-c:a', 'aac', '-b:a', '128k', '-ac', '2', '-f', 'flv', partial]);
-  renameSync(partial, file);
-  return file;
-}
+// With B-frames (x264 -bf 2): what the HLS tests publish.
+export function bframesFlv() { return encodedFlv('bframes-360p.flv', 2); }
+
+// Without B-frames (-bf 0, as WebRTC-minded encoders send): what the WebRTC tests publish.
+export function noBframesFlv() { return encodedFlv('no-bframes-360p.flv', 0); }
 
 // Mean bitrate of the file's audio and video packets, in kb/s (what a publisher sends).
 export function meanBitrateKbps(file) {
