@@ -142,6 +142,10 @@ tl::expected<WhepCreated, WhepRefusal> WebRtcServer::create_session(const std::s
   const Stream* stream = streams_.find(stream_name);
   if (stream == nullptr || !stream->live()) return refuse(404, fmt::format("stream {} is not live", stream_name));
   if (sessions_.size() >= options_.max_sessions) return refuse(503, "too many WebRTC viewers on this server");
+  if (auto it = sessions_per_address_.find(address);
+      it != sessions_per_address_.end() && it->second >= options_.max_sessions_per_address) {
+    return refuse(429, fmt::format("too many WebRTC sessions from {}", address));
+  }
   WebRtcFeed* feed = feed_for(stream_name);
   auto drop_unused_feed = [&] {
     if (sessions_of(stream_name) == 0) feeds_.erase(stream_name);
@@ -206,6 +210,7 @@ tl::expected<WhepCreated, WhepRefusal> WebRtcServer::create_session(const std::s
   const std::string id = (*session)->id();
   by_ufrag_[(*session)->local_ufrag()] = session->get();
   sessions_.emplace(id, std::move(*session));
+  ++sessions_per_address_[address];
   ++counters_.sessions_created;
   logger("webrtc")->info("session {} (stream {}): offer from {} answered", id, stream_name, address);
   return WhepCreated{id, std::move(sdp)};
@@ -224,6 +229,9 @@ void WebRtcServer::destroy_session(const std::string& id) {
   if (it == sessions_.end()) return;
   WhepSession* session = it->second.get();
   const std::string stream = session->stream();
+  if (auto count = sessions_per_address_.find(session->address()); count != sessions_per_address_.end()) {
+    if (--count->second == 0) sessions_per_address_.erase(count);
+  }
   by_ufrag_.erase(session->local_ufrag());
   std::erase_if(by_address_, [session](const auto& entry) { return entry.second == session; });
   sessions_.erase(it);  // leaves the room, says close_notify

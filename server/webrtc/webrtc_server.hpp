@@ -42,6 +42,9 @@ struct WebRtcServerOptions {
   bool reencode_bframes = true;
   RoomLimits room_limits;
   size_t max_sessions = 2000;
+  // Sessions from one HTTP client address: an offer costs a DTLS context and a room slot for up
+  // to 30 s even if it never connects, so one address cannot take them all.
+  size_t max_sessions_per_address = 50;
 };
 
 // Why a WHEP request was refused, as the HTTP status and a reason for the body.
@@ -113,7 +116,8 @@ class WebRtcServer final : private WhepSessionHost {
   std::map<std::string, std::unique_ptr<WhepSession>> sessions_;  // by id
   std::unordered_map<std::string, WhepSession*> by_ufrag_;
   std::unordered_map<TransportAddress, WhepSession*, TransportAddressHash> by_address_;
-  std::map<std::string, std::unique_ptr<WebRtcFeed>> feeds_;  // by stream, while it has sessions
+  std::map<std::string, std::unique_ptr<WebRtcFeed>> feeds_;
+  std::map<std::string, size_t> sessions_per_address_;  // by stream, while it has sessions
   std::vector<std::string> closed_;  // sessions to destroy at the next safe point
   WebRtcCounters counters_;
 };

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { crc32 } from 'node:zlib';
 
@@ -119,7 +120,7 @@ test('the room on the data channel: comments both ways with the WebSocket, the W
   }
 });
 
-test('the WHEP resource: 404 for a stream that is not live, 400 for a bad offer, 415 without SDP, CORS preflight', async () => {
+test('the WHEP resource: 404 for a stream that is not live, 400 for a bad offer, 415 without SDP, CORS preflight, 429 past 50 sessions from one address', async () => {
   const relay = await LiveRelay.start();
   const publisher = await liveStream(relay, 'res', noBframesFlv());
   try {
@@ -147,6 +148,14 @@ test('the WHEP resource: 404 for a stream that is not live, 400 for a bad offer,
     assert.match(preflight.headers.get('access-control-allow-methods'), /POST/);
     assert.match(preflight.headers.get('access-control-expose-headers'), /Location/);
     assert.equal((await fetch(`${relay.httpUrl}/live/res/whep/0123456789abcdef`, { method: 'DELETE' })).status, 404);
+
+    // A real offer (Chromium's, captured) makes sessions that never connect; one address gets 50.
+    const offer = readFileSync(new URL('../data/webrtc/chromium_156_whep_offer.sdp', import.meta.url), 'utf8');
+    const statuses = [];
+    for (let i = 0; i < 51; i++) statuses.push((await post('res', offer)).status);
+    assert.deepEqual(statuses.slice(0, 50), Array(50).fill(201));
+    assert.equal(statuses[50], 429);
+    assert.equal((await relay.json('/api/v1/server')).connections.webrtc, 50);
   } finally {
     publisher.kill('SIGKILL');
     await relay.stop();
