@@ -111,38 +111,36 @@ HttpResponse HlsRoutes::playlist(const HttpRequest& request, const std::string& 
     case hls::ReloadVerdict::wait:
       break;
   }
+  return hold(request, stream, hls, "playlist update", [reload = *reload](HlsPackager& packager) -> std::optional<HttpResponse> {
+    if (packager.judge(reload) == hls::ReloadVerdict::wait) return std::nullopt;
+    return answer_reload(packager, reload);
+  });
+}
+
+HttpResponse HlsRoutes::hinted_part(const HttpRequest& request, Stream& stream, HlsPackager& hls) {
+  return hold(request, stream, hls, "part", [uri = hls.preload_hint()](HlsPackager& packager) -> std::optional<HttpResponse> {
+    if (auto part = packager.find(uri)) return media_response(*part);
+    if (packager.ended()) return not_found();
+    return std::nullopt;
+  });
+}
+
+HttpResponse HlsRoutes::hold(const HttpRequest& request, Stream& stream, HlsPackager& hls, std::string_view what,
+                             Answer answer) {
   auto pending = std::make_shared<PendingResponse>();
   // The packager calls back from inside itself, so `packager` is alive; so is `stream`, its
   // owner. Nothing else is captured: the held request may outlive these routes at shutdown.
-  hls.on_update([pending, reload = *reload, packager = &hls, stream = &stream, method = request.method] {
+  hls.on_update([pending, answer = std::move(answer), packager = &hls, stream = &stream, method = request.method] {
     if (pending->settled()) return true;
-    if (packager->judge(reload) == hls::ReloadVerdict::wait) return false;
-    HttpResponse response = answer_reload(*packager, reload);
-    count_served(*stream, method, response);
-    pending->answer(std::move(response));
+    auto response = answer(*packager);
+    if (!response) return false;
+    count_served(*stream, method, *response);
+    pending->answer(std::move(*response));
     return true;
   });
   // RFC 8216bis 6.2.5.2: a server that cannot deliver within three target durations answers
   // 503, and the client tries again.
-  held_.hold(pending, steady_ms() + hls.reload_timeout_ms(), plain(503, "playlist update not available in time\n"));
-  return answer_later(pending);
-}
-
-HttpResponse HlsRoutes::hinted_part(const HttpRequest& request, Stream& stream, HlsPackager& hls) {
-  auto pending = std::make_shared<PendingResponse>();
-  hls.on_update([pending, uri = hls.preload_hint(), packager = &hls, stream = &stream, method = request.method] {
-    if (pending->settled()) return true;
-    if (auto part = packager->find(uri)) {
-      HttpResponse response = media_response(*part);
-      count_served(*stream, method, response);
-      pending->answer(std::move(response));
-      return true;
-    }
-    if (!packager->ended()) return false;
-    pending->answer(not_found());
-    return true;
-  });
-  held_.hold(pending, steady_ms() + hls.reload_timeout_ms(), plain(503, "part not available in time\n"));
+  held_.hold(pending, steady_ms() + hls.reload_timeout_ms(), plain(503, fmt::format("{} not available in time\n", what)));
   return answer_later(pending);
 }
 

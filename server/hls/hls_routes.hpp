@@ -2,7 +2,9 @@
 // memory; low-latency requests (blocking reloads, preload-hinted parts) held on the loop.
 #pragma once
 
+#include <functional>
 #include <optional>
+#include <string_view>
 
 #include <uv.h>
 
@@ -28,6 +30,11 @@ class HlsRoutes {
   HttpResponse playlist(const HttpRequest& request, const std::string& name, Stream& stream, HlsPackager& hls);
   // A request for the part the playlist hints at, before it exists: held until it does.
   HttpResponse hinted_part(const HttpRequest& request, Stream& stream, HlsPackager& hls);
+  // What a held request gets at a playlist update, once it can get something.
+  using Answer = std::function<std::optional<HttpResponse>(HlsPackager& packager)>;
+  // Parks the request on the packager until `answer` gives a response, or 503 after three
+  // target durations ("<what> not available in time").
+  HttpResponse hold(const HttpRequest& request, Stream& stream, HlsPackager& hls, std::string_view what, Answer answer);
 
   StreamRegistry& registry_;
   HlsSessions& sessions_;
