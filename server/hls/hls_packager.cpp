@@ -20,8 +20,8 @@ int64_t part_target_ms(const HlsOptions& options) {
 hls::SegmentStoreOptions store_options(const HlsOptions& options) {
   hls::SegmentStoreOptions store;
   store.max_segments = options.window + 2;
-  // The parts of the last three target durations are listed (RFC 8216bis 4.4.4.9); keep about
-  // a segment more for players still fetching the ones just unlisted.
+  // Until the first segment closes and keep_listed_parts() sizes it from the playlist: the parts
+  // of the three target durations listed (RFC 8216bis 4.4.4.9) and about a segment more.
   if (const int64_t part_ms = part_target_ms(options); part_ms > 0) {
     store.max_parts = static_cast<size_t>(std::ceil(options.segment_s * 4000.0 / static_cast<double>(part_ms))) + 4;
   }
@@ -89,11 +89,8 @@ void HlsPackager::end() {
   if (muxer_) drop_muxer();
   discontinuity_pending_ = false;
   playlist_.end();
-  if (segments_produced_ > 0) publish_playlist();
-  // Whoever still waits learns of the end now.
-  auto waiters = std::move(waiters_);
-  waiters_.clear();
-  for (auto& waiter : waiters) waiter();
+  if (segments_produced_ > 0) write_playlist();
+  notify_waiters(/*last=*/true);  // whoever still waits learns of the end now
 }
 
 std::shared_ptr<const std::string> HlsPackager::delta_playlist() const {
@@ -120,6 +117,17 @@ bool HlsPackager::open_muxer() {
   return true;
 }
 
+std::optional<std::vector<uint8_t>> HlsPackager::finish_fragment(const media::MediaPacket* next, std::string_view what) {
+  auto bytes = next ? muxer_->finish_segment(*next) : muxer_->finish_segment();
+  if (!bytes) {
+    logger("hls")->warn("{}: {} dropped: {}", name_, what, bytes.error().message);
+    dropped_packets_ += segment_packets_;
+    return std::nullopt;
+  }
+  if (bytes->empty()) return std::nullopt;
+  return std::move(*bytes);
+}
+
 // Lists the closed segment the moment its successor's keyframe arrives: no timer in the path.
 void HlsPackager::close_segment(const hls::ClosedSegment& closed, const media::MediaPacket* next) {
   if (!segment_open_) return;
@@ -128,14 +136,8 @@ void HlsPackager::close_segment(const hls::ClosedSegment& closed, const media::M
     close_low_latency_segment(closed, next);
     return;
   }
-  auto bytes = next ? muxer_->finish_segment(*next) : muxer_->finish_segment();
-  if (!bytes || bytes->empty()) {
-    if (!bytes) {
-      logger("hls")->warn("{}: segment dropped: {}", name_, bytes.error().message);
-      dropped_packets_ += segment_packets_;
-    }
-    return;
-  }
+  auto bytes = finish_fragment(next, "segment");
+  if (!bytes) return;
   hls::SharedSegmentBytes new_init;
   const std::string init = store_init(&new_init);
   const auto content_type = std::string(hls::segment_content_type(options_.format));
@@ -181,14 +183,8 @@ void HlsPackager::close_low_latency_segment(const hls::ClosedSegment& closed, co
 }
 
 void HlsPackager::close_part(const media::MediaPacket* next, int64_t end_dts_ms) {
-  auto bytes = next ? muxer_->finish_segment(*next) : muxer_->finish_segment();
-  if (!bytes || bytes->empty()) {
-    if (!bytes) {
-      logger("hls")->warn("{}: part dropped: {}", name_, bytes.error().message);
-      dropped_packets_ += segment_packets_;
-    }
-    return;
-  }
+  auto bytes = finish_fragment(next, "part");
+  if (!bytes) return;
   hls::SharedSegmentBytes new_init;
   store_init(&new_init);
   if (new_init) pending_init_ = std::move(new_init);
@@ -254,15 +250,23 @@ void HlsPackager::drop_muxer() {
 }
 
 void HlsPackager::publish_playlist() {
+  write_playlist();
+  notify_waiters(/*last=*/false);
+}
+
+void HlsPackager::write_playlist() {
   playlist_text_ = std::make_shared<const std::string>(hls::write_media_playlist(playlist_));
   delta_text_.reset();
+}
+
+void HlsPackager::notify_waiters(bool last) {
   if (waiters_.empty()) return;
   // A waiter may add waiters (to another packager's list, or this one's on a later update):
   // run the current ones off a moved-out list.
   auto waiters = std::move(waiters_);
   waiters_.clear();
   for (auto& waiter : waiters) {
-    if (!waiter()) waiters_.push_back(std::move(waiter));
+    if (!waiter() && !last) waiters_.push_back(std::move(waiter));
   }
 }
 

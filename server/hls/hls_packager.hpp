@@ -97,7 +97,14 @@ class HlsPackager {
   // The init segment, stored once it is known (after the first fragment); its URI.
   std::string store_init(hls::SharedSegmentBytes* new_init);
   void drop_muxer();
+  // The playlist text after a change, then the waiters told.
+  // The muxer's fragment (a segment, or a part) ending before `next`, or at the end. Nothing when
+  // it is empty, or when it failed: then logged, its packets counted as dropped.
+  std::optional<std::vector<uint8_t>> finish_fragment(const media::MediaPacket* next, std::string_view what);
   void publish_playlist();
+  void write_playlist();
+  // Runs the waiters; those not satisfied wait for the next update, unless it is the `last`.
+  void notify_waiters(bool last);
   // Keeps the store's parts in step with the parts the playlist lists.
   void keep_listed_parts();
 
