@@ -29,6 +29,10 @@ inline std::string gstreamer_offer() {
   return read_fixture("gstreamer_1_22_webrtcbin_offer.sdp");
 }
 
+// Hand-written to Firefox's and Safari's shapes (tests/data/webrtc/README.md says what each shows).
+inline std::string firefox_offer() { return read_fixture("firefox_shape_whep_offer.sdp"); }
+inline std::string safari_offer() { return read_fixture("safari_shape_whep_offer.sdp"); }
+
 // The smallest offer the answer accepts whole; tests swap lines in it with `replaced`.
 inline constexpr std::string_view kSmallOffer =
     "v=0\r\n"

@@ -242,3 +242,37 @@ TEST_CASE("whep answer refuses several m-lines without a BUNDLE group") {
   CHECK(error.message ==
         "offer has several m-lines and no a=group:BUNDLE; one transport per session (RFC 9143)");
 }
+
+TEST_CASE("whep answer to a Firefox-shaped offer: session-level fingerprint, fmtp before rtpmap, mode 1 H.264") {
+  const WhepAnswer a = answer(firefox_offer());
+  CHECK(a.remote_ufrag == "3c8f1a2e");
+  REQUIRE(a.remote_fingerprints.size() == 1);
+  CHECK(a.remote_fingerprints[0].digest.front() == 0xF0);
+  REQUIRE(a.video);
+  CHECK(a.video->payload_type == 126);  // 97 is packetization-mode 0: single NAL units only
+  CHECK(a.video->nack);
+  CHECK(a.video->pli);
+  REQUIRE(a.audio);
+  CHECK(a.audio->payload_type == 109);
+  REQUIRE(a.data_channel);
+  CHECK(a.data_channel->remote_max_message_size == 1073741823);
+  CHECK(a.sdp.find("a=rtpmap:126 H264/90000") != std::string::npos);
+  CHECK(a.sdp.find("m=application 9 UDP/DTLS/SCTP webrtc-datachannel") != std::string::npos);
+}
+
+TEST_CASE("whep answer to a Safari-shaped offer picks the H.264 payload type of the stream's profile") {
+  const WhepAnswer high = answer(safari_offer());  // options(): a High 4.0 stream
+  REQUIRE(high.video);
+  CHECK(high.video->payload_type == 96);  // 640c1f: the same profile_idc
+  WhepAnswerOptions baseline = options();
+  baseline.h264_profile_level_id = "42e01f";
+  const WhepAnswer constrained = answer(safari_offer(), baseline);
+  REQUIRE(constrained.video);
+  CHECK(constrained.video->payload_type == 98);
+  REQUIRE(high.audio);
+  CHECK(high.audio->payload_type == 111);
+  REQUIRE(high.data_channel);
+  CHECK(high.data_channel->remote_max_message_size == 262144);
+  // Every other video codec is simply not answered: only the chosen payload type is in the m-line.
+  CHECK(high.sdp.find("H265") == std::string::npos);
+}
