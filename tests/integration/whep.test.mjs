@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { crc32 } from 'node:zlib';
 
-import { launchChromium, WEBRTC_ARGS } from './lib/browser.mjs';
+import { launchChromium, launchKillableChromium, WEBRTC_ARGS } from './lib/browser.mjs';
 import { LiveRelay, waitFor } from './lib/harness.mjs';
 import { bframesFlv, noBframesFlv, publishWithFfmpeg } from './lib/media.mjs';
 import { RoomClient } from './lib/room.mjs';
@@ -261,5 +261,37 @@ test('a B-frame publisher plays over WHEP, re-encoded once without B-frames; wit
   } finally {
     strictPublisher.kill('SIGKILL');
     await strict.stop();
+  }
+});
+
+test('a viewer that goes away without DELETE is freed: at once when it closes DTLS, after 30 s of silence when it vanishes', async () => {
+  const relay = await LiveRelay.start();
+  const publisher = await liveStream(relay, 'gone', noBframesFlv());
+  const sessions = async () => (await relay.json('/api/v1/server')).connections.webrtc;
+  const viewers = async () => (await relay.stream('gone')).viewers.current;
+  try {
+    // A closed page: Chromium says close_notify (or aborts SCTP), the session goes at once.
+    const polite = await launchChromium({ extraArgs: WEBRTC_ARGS });
+    const viewer = await WhepViewer.open(polite, relay, 'gone');
+    await waitFor(async () => (await viewer.stats()).video?.framesDecoded > 0, { timeoutMs: 15000, what: 'playback' });
+    await viewer.page.evaluate(() => window.viewer.pc.close());
+    await waitFor(async () => (await sessions()) === 0, { timeoutMs: 5000, what: 'the closed session freed' });
+    await polite.close();
+
+    // A browser killed outright sends nothing more: consent (RFC 7675) runs out after 30 s.
+    const doomed = await launchKillableChromium({ extraArgs: WEBRTC_ARGS });
+    const lost = await WhepViewer.open(doomed.browser, relay, 'gone');
+    await waitFor(async () => (await lost.stats()).video?.framesDecoded > 0, { timeoutMs: 15000, what: 'playback' });
+    assert.equal(await sessions(), 1);
+    await waitFor(async () => (await viewers()) === 1, { what: 'the viewer counted' });
+    const killedAt = Date.now();
+    doomed.kill();
+    await waitFor(async () => (await sessions()) === 0, { timeoutMs: 45000, intervalMs: 500, what: 'the silent session freed' });
+    const freedAfterS = (Date.now() - killedAt) / 1000;
+    assert.ok(freedAfterS > 20, `freed after ${freedAfterS} s: consent lasts 30 s from the last check`);
+    await waitFor(async () => (await viewers()) === 0, { what: 'the viewer no longer counted' });
+  } finally {
+    publisher.kill('SIGKILL');
+    await relay.stop();
   }
 });

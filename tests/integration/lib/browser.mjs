@@ -9,13 +9,25 @@ const { chromium } = require('playwright-core');
 export const HLS_JS = new URL('../../../web/node_modules/hls.js/dist/hls.min.js', import.meta.url).pathname;
 
 // Flags that keep Chromium off the network (DEPS.md): only loopback traffic leaves it.
-// `extraArgs`: WebRTC tests add DEPS.md's flag for raw IP candidates instead of mDNS names.
-export async function launchChromium({ extraArgs = [] } = {}) {
-  return chromium.launch({
+function chromiumOptions(extraArgs) {
+  return {
     executablePath: '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required', ...extraArgs],
-  });
+  };
+}
+
+// `extraArgs`: WebRTC tests add DEPS.md's flag for raw IP candidates instead of mDNS names.
+export async function launchChromium({ extraArgs = [] } = {}) {
+  return chromium.launch(chromiumOptions(extraArgs));
+}
+
+// The same browser run as a separate server process, so that a test can SIGKILL it (a viewer
+// that vanishes without a goodbye); resolves with { browser, kill }.
+export async function launchKillableChromium({ extraArgs = [] } = {}) {
+  const server = await chromium.launchServer(chromiumOptions(extraArgs));
+  const browser = await chromium.connect(server.wsEndpoint());
+  return { browser, kill: () => server.process().kill('SIGKILL') };
 }
 
 export const WEBRTC_ARGS = ['--disable-features=WebRtcHideLocalIpsWithMdns'];
