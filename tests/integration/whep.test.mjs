@@ -295,3 +295,23 @@ test('a viewer that goes away without DELETE is freed: at once when it closes DT
     await relay.stop();
   }
 });
+
+test('webrtc.candidates replace the bound address in answers (the public address behind NAT)', async () => {
+  const relay = await LiveRelay.start({ config: '[webrtc]\ncandidates = ["203.0.113.7", "2001:db8::7"]\n' });
+  const publisher = await liveStream(relay, 'nat', noBframesFlv());
+  try {
+    const offer = readFileSync(new URL('../data/webrtc/chromium_156_whep_offer.sdp', import.meta.url), 'utf8');
+    const response = await fetch(`${relay.httpUrl}/live/nat/whep`, { method: 'POST', headers: { 'content-type': 'application/sdp' }, body: offer });
+    assert.equal(response.status, 201);
+    const answer = await response.text();
+    // The same candidates in every m-line of the BUNDLE group.
+    const candidates = [...new Set(answer.split('\r\n').filter((line) => line.startsWith('a=candidate:')))];
+    assert.equal(candidates.length, 2, answer);
+    assert.match(candidates[0], / udp \d+ 203\.0\.113\.7 \d+ typ host$/);
+    assert.match(candidates[1], / udp \d+ 2001:db8::7 \d+ typ host$/);
+    assert.ok(!answer.includes('127.0.0.1 '), 'the bound address is not announced');
+  } finally {
+    publisher.kill('SIGKILL');
+    await relay.stop();
+  }
+});
