@@ -13,7 +13,8 @@ export class LivePlayer {
     this.native = false;
     this.retryTimer = null;
     this.video.addEventListener('error', () => { if (this.native) this.restartLater(); });
-    this.video.addEventListener('ended', () => this.restartLater());
+    // The video element is shared with WebRTC, whose stream ends too: only HLS's end is ours.
+    this.video.addEventListener('ended', () => { if (this.hls || this.native) this.restartLater(); });
   }
 
   setLive(live) {
@@ -63,6 +64,11 @@ export class LivePlayer {
       if (start && !Number.isNaN(start.getTime())) return Date.now() - (start.getTime() + this.video.currentTime * 1000);
     }
     return null;
+  }
+
+  // True when the playlist has LL-HLS parts (the server's [hls] low_latency).
+  get lowLatency() {
+    return Boolean(this.hls?.levels?.some((level) => level.details?.partList?.length));
   }
 
   play() {

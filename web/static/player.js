@@ -1,14 +1,15 @@
-// The player page: wires the video, the room's WebSocket, the comments, the reactions and the
-// list of past broadcasts for the stream named by the page's URL (/live/<name>/).
+// The player page: wires the video (WebRTC or LL-HLS), the room (over the WebRTC data channel
+// or the WebSocket), the comments, the reactions and the list of past broadcasts for the stream
+// named by the page's URL (/live/<name>/). ?mode=hls or ?mode=webrtc chooses the way.
 import { CommentsView } from './comments_view.js';
 import { streamNameFromPath } from './format.js';
-import { LivePlayer } from './live_player.js';
+import { Playback } from './playback.js';
 import { ReactionsView } from './reactions_view.js';
 import { fetchReplays, renderReplays } from './replay_list.js';
-import { RoomSocket } from './room_socket.js';
+import { RoomLink } from './room_link.js';
 
 const NAME_KEY = 'liverelay.displayName';
-const POLL_MS = 5000;       // live state and viewers from the API while the WebSocket is down
+const POLL_MS = 5000;       // live state and viewers from the API while the room is unreachable
 const STATUS_MS = 4000;     // how long a refusal stays on screen
 const JOIN_BURST_MS = 150;  // messages sent on join arrive together
 const REPLAYS_MS = 30000;   // the replay list: a broadcast ending joins it within this
@@ -17,10 +18,18 @@ const LATENCY_MS = 1000;    // how often the latency shown is refreshed
 const name = streamNameFromPath(location.pathname);
 const $ = (id) => document.getElementById(id);
 
-const player = new LivePlayer($('video'), 'index.m3u8');
+const player = new Playback($('video'), name, new URLSearchParams(location.search).get('mode'), {
+  onRoomChannel(channel) {
+    if (channel) room.useChannel(channel);
+    else room.useSocket();
+  },
+});
 setInterval(() => {
   const latency = player.latencyMs();
   $('latency').textContent = latency === null ? '' : `${(Math.max(latency, 0) / 1000).toFixed(1)} s behind`;
+  const mode = player.label();
+  $('play-mode').textContent = mode.text;
+  $('play-mode').title = mode.title;
 }, LATENCY_MS);
 const comments = new CommentsView($('comments'));
 const reactions = new ReactionsView($('reaction-layer'), $('reaction-buttons'), (kind) => {
@@ -29,7 +38,7 @@ const reactions = new ReactionsView($('reaction-layer'), $('reaction-buttons'), 
 let joinedAt = 0;
 let statusTimer = null;
 
-const room = new RoomSocket(name, {
+const room = new RoomLink(name, {
   onOpen() {
     const displayName = localStorage.getItem(NAME_KEY);
     if (displayName) room.send({ type: 'hello', user: displayName });
@@ -76,7 +85,7 @@ function showStatus(text, expires = true) {
   if (text && expires) statusTimer = setTimeout(() => { $('chat-status').textContent = ''; }, STATUS_MS);
 }
 
-// The API answers when the WebSocket cannot: at load, and while it is reconnecting.
+// The API answers when the room cannot: at load, and while it is reconnecting.
 async function pollStream() {
   try {
     const response = await fetch(`/api/v1/streams/${encodeURIComponent(name)}`);
@@ -128,8 +137,20 @@ if (name === null) {
   document.title = `${name} \u00B7 liverelay`;
   $('stream-name').textContent = name;
   setUpForm();
-  room.connect();
-  pollStream();
+  // Over WebRTC the room comes with the video, on its data channel: the WebSocket waits to see
+  // whether the stream is live and WebRTC plays.
+  if (player.triesWebRtc) {
+    pollStream().then(() => { if (!player.live) room.useSocket(); });
+  } else {
+    room.useSocket();
+    pollStream();
+  }
+  addEventListener('pagehide', () => {
+    room.close();
+    player.unload();
+  });
+  // Back from the back-forward cache with both connections closed: start afresh.
+  addEventListener('pageshow', (event) => { if (event.persisted) location.reload(); });
   setInterval(() => { if (!room.open) pollStream(); }, POLL_MS);
   loadReplays();
   setInterval(loadReplays, REPLAYS_MS);
