@@ -27,7 +27,9 @@ struct ReencodedVideoTrack::WorkerState {
 int reencode_bitrate_kbps(double ingest_kbps, int width, int height) {
   // 0.1 bit per pixel at 30 fps is x264's "good" for Baseline at these sizes.
   const double by_size = static_cast<double>(width) * height * 30 * 0.1 / 1000.0;
-  const double wanted = ingest_kbps > 0 ? ingest_kbps - 128 : by_size;  // less the audio
+  // The ingest rate (less the audio) once measured; never under what the size needs: a browser
+  // viewer sees Baseline's blocking sooner than the source's High profile would show it.
+  const double wanted = std::max(ingest_kbps - 128, by_size);
   return static_cast<int>(std::clamp(wanted, 300.0, 8000.0));
 }
 

@@ -153,6 +153,8 @@ tl::expected<WhepCreated, WhepRefusal> WebRtcServer::create_session(const std::s
   const FeedDescription description = feed->describe();
   if (!description.has_video) {
     drop_unused_feed();
+    // Just published: the sequence header has not come yet. A player should ask again shortly.
+    if (!stream->video()) return refuse(503, fmt::format("stream {} has not sent its video configuration yet", stream_name));
     return refuse(422, fmt::format("stream {} has no H.264 video to send over WebRTC", stream_name));
   }
   if (description.bframes && !options_.reencode_bframes) {

@@ -74,7 +74,11 @@ HttpResponse WhepRoutes::create(const HttpRequest& request, const std::string& s
   const std::string_view type = request.header("content-type");
   if (!type.starts_with("application/sdp")) return text(415, "the offer must be sent as application/sdp");
   auto created = server_.create_session(stream, request.body, request.peer, request.user_agent);
-  if (!created) return text(created.error().status, created.error().reason);
+  if (!created) {
+    HttpResponse refusal = text(created.error().status, created.error().reason);
+    if (created.error().status == 503) refusal.headers.emplace_back("Retry-After", "1");
+    return refusal;
+  }
   HttpResponse response;
   response.status = 201;
   response.content_type = "application/sdp";
