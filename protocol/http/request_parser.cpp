@@ -47,6 +47,13 @@ struct RequestParser::Impl {
     self.last_was_value_ = false;
     std::string& name = headers.back().first;
     for (size_t i = 0; i < length; ++i) {
+      // RFC 9112 5.1: no whitespace between a field name and its colon, and a server must
+      // refuse it. Debian's http-parser (built lenient) would take "Content-Length :" as the
+      // body's length, where a proxy in front may not: the makings of request smuggling.
+      if (at[i] == ' ' || at[i] == '\t') {
+        self.error_status_ = 400;
+        return 1;
+      }
       name += static_cast<char>(std::tolower(static_cast<unsigned char>(at[i])));
     }
     return count_head(self, length);

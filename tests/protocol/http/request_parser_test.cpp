@@ -125,6 +125,11 @@ TEST_CASE("http parser refuses malformed and smuggling-shaped requests with 400"
       "GET / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
       "POST / HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
       "GET / HTTP/1.1\r\nBad Header\r\n\r\n",
+      // RFC 9112 5.1: whitespace between a field name and its colon (a proxy may read the
+      // body's length differently).
+      "POST / HTTP/1.1\r\nContent-Length : 4\r\n\r\nabcd",
+      "POST / HTTP/1.1\r\nContent-Length\t: 4\r\n\r\nabcd",
+      "POST / HTTP/1.1\r\nTransfer-Encoding : chunked\r\n\r\n0\r\n\r\n",
   };
   for (const char* text : bad) {
     RequestParser parser;
