@@ -105,8 +105,12 @@ bool HlsPackager::open_muxer() {
   if (muxer_failed_ || (!video_ && !audio_)) return false;
   auto muxer = hls::SegmentMuxer::create(options_.format, video_, audio_);
   if (!muxer) {
-    // Logged once per configuration: the stream stays up for other consumers.
-    logger("hls")->warn("{}: no HLS for this configuration: {}", name_, muxer.error().message);
+    // Logged once per configuration, for the first few: the stream stays up for other consumers.
+    if (const auto verdict = muxer_log_budget_.spend(); verdict == LogBudget::Verdict::write) {
+      logger("hls")->warn("{}: no HLS for this configuration: {}", name_, muxer.error().message);
+    } else if (verdict == LogBudget::Verdict::last_word) {
+      logger("hls")->warn("{}: no HLS for further configurations either; not logged any more", name_);
+    }
     muxer_failed_ = true;
     return false;
   }

@@ -17,6 +17,7 @@
 #include "codec/hls/segmenter.hpp"
 #include "codec/media_packet.hpp"
 #include "server/hls/segment_assembler.hpp"
+#include "server/log_budget.hpp"
 #include "server/stream/latency_samples.hpp"
 
 namespace liverelay {
@@ -131,6 +132,7 @@ class HlsPackager {
   bool init_stored_ = false;
   bool discontinuity_pending_ = false;
   bool muxer_failed_ = false;
+  LogBudget muxer_log_budget_{3};  // refused configurations logged per broadcast
   // The segment being written.
   bool segment_open_ = false;
   std::string segment_uri_;

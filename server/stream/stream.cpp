@@ -10,6 +10,28 @@
 
 namespace liverelay {
 
+// A publisher chooses how often its configuration changes: only the first few changes are logged.
+void Stream::log_config(const flv::DemuxOutput& output) {
+  switch (config_log_budget_.spend()) {
+    case LogBudget::Verdict::write:
+      break;
+    case LogBudget::Verdict::last_word:
+      logger("stream")->warn("{}: the publisher keeps changing its configuration; further changes are not logged", name_);
+      return;
+    case LogBudget::Verdict::silent:
+      return;
+  }
+  if (output.video_config) {
+    const auto& v = *output.video_config;
+    logger("stream")->info("{}: video {} {} {} {}x{}", name_, media::codec_name(v.codec), v.profile, v.level,
+                           v.width, v.height);
+  }
+  if (output.audio_config) {
+    const auto& a = *output.audio_config;
+    logger("stream")->info("{}: audio {} {} Hz {} ch", name_, media::codec_name(a.codec), a.sample_rate, a.channels);
+  }
+}
+
 void Stream::begin_broadcast(PublisherInfo publisher) {
   // A reconnect within the grace continues the broadcast's HLS behind a discontinuity.
   if (!hls_ || hls_->ended()) {
@@ -20,6 +42,7 @@ void Stream::begin_broadcast(PublisherInfo publisher) {
   publisher_ = std::move(publisher);
   started_ = std::chrono::steady_clock::now();
   demuxer_ = flv::MediaDemuxer{};
+  config_log_budget_ = LogBudget(kConfigLogLines);
   stats_ = IngestStats{};
   metadata_encoder_.clear();
   metadata_fps_.reset();
@@ -85,16 +108,7 @@ Result<void> Stream::on_demuxed(Result<flv::DemuxOutput> output, size_t bytes, i
   }
   // Packaging drops (a refused write, a segment the muxer could not finish) count as ingest drops.
   const uint64_t hls_dropped_before = hls_ ? hls_->dropped_packets() : 0;
-  if (output->video_config) {
-    const auto& v = *output->video_config;
-    logger("stream")->info("{}: video {} {} {} {}x{}", name_, media::codec_name(v.codec), v.profile,
-                           v.level, v.width, v.height);
-  }
-  if (output->audio_config) {
-    const auto& a = *output->audio_config;
-    logger("stream")->info("{}: audio {} {} Hz {} ch", name_, media::codec_name(a.codec), a.sample_rate,
-                           a.channels);
-  }
+  if (output->video_config || output->audio_config) log_config(*output);
   if ((output->video_config || output->audio_config) && hls_) {
     hls_->on_config(demuxer_.video_config(), demuxer_.audio_config());
   }

@@ -11,6 +11,7 @@
 #include "protocol/core/error.hpp"
 #include "protocol/rtmp/amf0.hpp"
 #include "server/hls/hls_packager.hpp"
+#include "server/log_budget.hpp"
 #include "server/stream/broadcast_observer.hpp"
 #include "server/stream/ingest_stats.hpp"
 #include "server/stream/media_fanout.hpp"
@@ -85,6 +86,7 @@ class Stream {
 
  private:
   Result<void> on_demuxed(Result<flv::DemuxOutput> output, size_t bytes, int64_t arrival_us);
+  void log_config(const flv::DemuxOutput& output);
   // Ends the HLS with ENDLIST and tells the observer.
   void finish_broadcast();
 
@@ -97,6 +99,9 @@ class Stream {
   BroadcastObserver* observer_ = nullptr;
   std::chrono::steady_clock::time_point started_{};
   flv::MediaDemuxer demuxer_;
+  // Configuration changes logged per publisher: a real encoder sends one or two.
+  static constexpr uint32_t kConfigLogLines = 4;
+  LogBudget config_log_budget_{kConfigLogLines};
   IngestStats stats_;
   MediaFanout fanout_;
   std::string metadata_encoder_;
