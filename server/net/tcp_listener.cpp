@@ -8,6 +8,10 @@ namespace {
 
 void free_handle(uv_handle_t* handle) { delete reinterpret_cast<uv_tcp_t*>(handle); }
 
+// Hundreds of viewers connecting at once (a stream announced to an audience) must not wait for
+// the kernel's SYN retries: the kernel caps this at net.core.somaxconn.
+constexpr int kListenBacklog = 1024;
+
 }  // namespace
 
 Result<std::unique_ptr<TcpListener>> TcpListener::listen(uv_loop_t* loop, const Endpoint& endpoint,
@@ -17,7 +21,7 @@ Result<std::unique_ptr<TcpListener>> TcpListener::listen(uv_loop_t* loop, const 
   auto* handle = new uv_tcp_t{};
   uv_tcp_init(loop, handle);
   int rc = uv_tcp_bind(handle, reinterpret_cast<const sockaddr*>(&*address), 0);
-  if (rc == 0) rc = uv_listen(reinterpret_cast<uv_stream_t*>(handle), 128, on_connection);
+  if (rc == 0) rc = uv_listen(reinterpret_cast<uv_stream_t*>(handle), kListenBacklog, on_connection);
   if (rc != 0) {
     uv_close(reinterpret_cast<uv_handle_t*>(handle), free_handle);
     return fail(Errc::io, fmt::format("listen on {}: {}", endpoint.to_string(), uv_strerror(rc)));
