@@ -202,3 +202,6 @@ export class RawRtmpPlayer {
 
   close() { this.socket.destroy(); }
 }
+
+// For tests that speak RTMP themselves (a raw publisher, hostile input after valid commands).
+export { amfEncode, amfDecodeAll, chunked, ChunkReader };
