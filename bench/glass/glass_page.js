@@ -1,5 +1,6 @@
-// Glass-to-glass reader page: plays ?src= with hls.js, draws every presented video frame into a
-// canvas, decodes the clock pattern of pattern.py and records Date.now() minus the burnt-in time.
+// Glass-to-glass reader page: plays ?src= with hls.js (mode hls, llhls) or over WebRTC from a WHEP
+// endpoint (mode webrtc), draws every presented video frame into a canvas, decodes the clock
+// pattern of pattern.py and records Date.now() minus the burnt-in time.
 // The layout constants below must match bench/glass/pattern.py.
 const WIDTH = 640, HEIGHT = 360, BLOCK = 40, TOP = 20, COLUMNS = 16, ROWS = 4;
 const VALUE_BITS = 48, CHECK_BITS = 16;
@@ -69,7 +70,7 @@ const state = window.glass = {
   frames: 0,          // frames handed to the callback
   crcFailures: 0, ambiguousFrames: 0, repeats: 0,
   stalls: 0, errors: [], loadedAt: Date.now(), firstFrameAt: null, ended: false,
-  hlsConfig: null, callback: null,
+  hlsConfig: null, callback: null, whepLocation: null,
 };
 
 function onFrame(video, ctx, width, height) {
@@ -86,24 +87,73 @@ function onFrame(video, ctx, width, height) {
   state.samples.push([wall, value]);
 }
 
+// WHEP (draft-ietf-wish-whep) as a browser player does it: receive-only video and audio, the
+// offer POSTed without waiting for candidates (the server is ICE-lite and learns ours from our
+// checks), the answer applied. The video element shows the MediaStream as it arrives.
+async function startWhep(video, url) {
+  const pc = new RTCPeerConnection({ iceServers: [] });
+  window.glassPc = pc;
+  pc.addTransceiver('video', { direction: 'recvonly' });
+  // ?audio=0: video alone, to see what lip sync with the Opus track costs.
+  if (params.get('audio') !== '0') pc.addTransceiver('audio', { direction: 'recvonly' });
+  pc.ontrack = (event) => {
+    if (event.track.kind !== 'video') return;
+    video.srcObject = event.streams[0] ?? new MediaStream([event.track]);
+    video.play().catch((e) => state.errors.push(`play: ${e.message}`));
+  };
+  pc.onconnectionstatechange = () => {
+    if (pc.connectionState === 'failed' || pc.connectionState === 'disconnected') state.errors.push(`connection ${pc.connectionState}`);
+  };
+  await pc.setLocalDescription(await pc.createOffer());
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/sdp' }, body: pc.localDescription.sdp });
+  const answer = await response.text();
+  if (response.status !== 201) throw new Error(`WHEP POST: ${response.status} ${answer.trim()}`);
+  state.whepLocation = new URL(response.headers.get('location'), url).href;
+  await pc.setRemoteDescription({ type: 'answer', sdp: answer });
+}
+
+// The receiver's own view of the video track: how long frames waited in its jitter buffer, how
+// long decoding took, what was lost or frozen (W3C webrtc-stats RTCInboundRtpStreamStats).
+window.glassRtcStats = async () => {
+  const out = { connection: window.glassPc.connectionState, codecs: {} };
+  const report = await window.glassPc.getStats();
+  report.forEach((s) => { if (s.type === 'codec') out.codecs[s.id] = s.mimeType; });
+  report.forEach((s) => {
+    if (s.type === 'inbound-rtp' && s.kind === 'video') {
+      Object.assign(out, { mimeType: out.codecs[s.codecId], framesDecoded: s.framesDecoded, framesDropped: s.framesDropped,
+        freezeCount: s.freezeCount, totalFreezesDuration: s.totalFreezesDuration, packetsLost: s.packetsLost,
+        nackCount: s.nackCount, pliCount: s.pliCount, jitterBufferDelay: s.jitterBufferDelay,
+        jitterBufferEmittedCount: s.jitterBufferEmittedCount, totalDecodeTime: s.totalDecodeTime,
+        frameWidth: s.frameWidth, frameHeight: s.frameHeight });
+    }
+    if (s.type === 'inbound-rtp' && s.kind === 'audio') {
+      Object.assign(out, { audioMimeType: out.codecs[s.codecId], audioJitterBufferDelay: s.jitterBufferDelay,
+        audioJitterBufferEmittedCount: s.jitterBufferEmittedCount });
+    }
+    // RTCAudioPlayoutStats: what the audio device adds after the jitter buffer (lip sync waits for it too).
+    if (s.type === 'media-playout') Object.assign(out, { totalPlayoutDelay: s.totalPlayoutDelay, totalSamplesCount: s.totalSamplesCount });
+    if (s.type === 'candidate-pair' && s.nominated) out.roundTripTime = s.currentRoundTripTime;
+  });
+  return out;
+};
+
+// Ends the WHEP session as a leaving player does (DELETE on the Location of the POST's answer).
+window.glassWhepDelete = async () => {
+  if (state.whepLocation) await fetch(state.whepLocation, { method: 'DELETE' }).catch(() => {});
+  window.glassPc?.close();
+};
+
 function start() {
   const video = document.querySelector('video');
   const canvas = document.querySelector('canvas');
   const ctx = canvas.getContext('2d', { willReadFrequently: true });
-  // The same settings as liverelay's own player (web/static/live_player.js), plus the mode.
-  const config = { liveDurationInfinity: true, backBufferLength: 30, maxLiveSyncPlaybackRate: 1.5, lowLatencyMode: params.get('mode') === 'llhls',
-    ...JSON.parse(params.get('hlsjs') || '{}') };
-  state.hlsConfig = config;
-  const hls = new window.Hls(config);
-  hls.on(window.Hls.Events.ERROR, (_, data) => {
-    if (state.errors.length < 50) state.errors.push(`${data.fatal ? 'fatal ' : ''}${data.type}:${data.details}`);
-    if (data.fatal && data.type === window.Hls.ErrorTypes.MEDIA_ERROR) hls.recoverMediaError();
-  });
-  hls.on(window.Hls.Events.MANIFEST_PARSED, () => video.play().catch((e) => state.errors.push(`play: ${e.message}`)));
   video.addEventListener('waiting', () => { if (state.firstFrameAt !== null) state.stalls++; });
   video.addEventListener('ended', () => { state.ended = true; });
-  hls.loadSource(params.get('src'));
-  hls.attachMedia(video);
+  if (params.get('mode') === 'webrtc') {
+    startWhep(video, params.get('src')).catch((e) => state.errors.push(`whep: ${e.message}`));
+  } else {
+    startHls(video);
+  }
   const tick = () => {
     if (video.videoWidth) {
       if (canvas.width !== video.videoWidth) { canvas.width = video.videoWidth; canvas.height = video.videoHeight; }
@@ -115,8 +165,23 @@ function start() {
   const schedule = 'requestVideoFrameCallback' in video
     ? () => video.requestVideoFrameCallback(tick) : () => requestAnimationFrame(tick);
   state.callback = 'requestVideoFrameCallback' in video ? 'requestVideoFrameCallback' : 'requestAnimationFrame';
-  window.glassHls = hls;
   schedule();
+}
+
+function startHls(video) {
+  // The same settings as liverelay's own player (web/static/live_player.js), plus the mode.
+  const config = { liveDurationInfinity: true, backBufferLength: 30, maxLiveSyncPlaybackRate: 1.5, lowLatencyMode: params.get('mode') === 'llhls',
+    ...JSON.parse(params.get('hlsjs') || '{}') };
+  state.hlsConfig = config;
+  const hls = new window.Hls(config);
+  hls.on(window.Hls.Events.ERROR, (_, data) => {
+    if (state.errors.length < 50) state.errors.push(`${data.fatal ? 'fatal ' : ''}${data.type}:${data.details}`);
+    if (data.fatal && data.type === window.Hls.ErrorTypes.MEDIA_ERROR) hls.recoverMediaError();
+  });
+  hls.on(window.Hls.Events.MANIFEST_PARSED, () => video.play().catch((e) => state.errors.push(`play: ${e.message}`)));
+  hls.loadSource(params.get('src'));
+  hls.attachMedia(video);
+  window.glassHls = hls;
 }
 
 // The page's unit check: patterns drawn without compression decode exactly, and every single

@@ -1,16 +1,18 @@
 #!/usr/bin/env node
 // Glass-to-glass reader: headless Debian Chromium (playwright-core) opens glass_page.html from a
-// loopback page server, plays --src with hls.js and decodes the burnt-in clock of every frame.
+// loopback page server, plays --src with hls.js (or, with --mode webrtc, from the WHEP endpoint
+// --src over WebRTC) and decodes the burnt-in clock of every frame.
 // Prints one JSON object on stdout: latencies (ms) after the warm-up, decode counters, errors.
 //
 //   node bench/glass/reader.mjs --src http://127.0.0.1:8080/live/glass/index.m3u8 \
 //     [--mode hls|llhls] [--seconds 30] [--warmup 5] [--hlsjs '{"maxLiveSyncPlaybackRate":1.5}']
+//   node bench/glass/reader.mjs --mode webrtc --src http://127.0.0.1:8080/live/glass/whep [--video-only]
 //   (self-check) --serve-dir DIR --src /media/index.m3u8 --until-ended --unit-cases cases.json --values
 import { readFileSync, existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { parseArgs } from 'node:util';
-import { launchChromium, HLS_JS } from '../../tests/integration/lib/browser.mjs';
+import { launchChromium, HLS_JS, WEBRTC_ARGS } from '../../tests/integration/lib/browser.mjs';
 
 const HERE = new URL('.', import.meta.url).pathname;
 const { values: opts } = parseArgs({
@@ -20,11 +22,12 @@ const { values: opts } = parseArgs({
     'first-frame-timeout': { type: 'string', default: '40' }, hlsjs: { type: 'string', default: '{}' },
     'serve-dir': { type: 'string' }, 'until-ended': { type: 'boolean', default: false },
     'unit-cases': { type: 'string' }, values: { type: 'boolean', default: false },
+    'video-only': { type: 'boolean', default: false },
     screenshot: { type: 'string' },
   },
 });
-if (!opts.src || !['hls', 'llhls'].includes(opts.mode)) {
-  console.error('usage: reader.mjs --src PLAYLIST_URL [--mode hls|llhls] [--seconds N] [--warmup N]');
+if (!opts.src || !['hls', 'llhls', 'webrtc'].includes(opts.mode)) {
+  console.error('usage: reader.mjs --src PLAYLIST_OR_WHEP_URL [--mode hls|llhls|webrtc] [--seconds N] [--warmup N]');
   process.exit(2);
 }
 const seconds = Number(opts.seconds), warmup = Number(opts.warmup);
@@ -63,13 +66,15 @@ function summary(state, startMs) {
 async function main() {
   const server = await servePage();
   const pageBase = `http://127.0.0.1:${server.address().port}`;
-  const browser = await launchChromium();
+  const webrtc = opts.mode === 'webrtc';
+  // WebRTC: raw loopback IPs as candidates, not mDNS names (DEPS.md).
+  const browser = await launchChromium({ extraArgs: webrtc ? WEBRTC_ARGS : [] });
   const out = { mode: opts.mode, src: opts.src };
   try {
     const page = await browser.newPage({ viewport: { width: 800, height: 600 } });
     const pageErrors = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
-    const query = new URLSearchParams({ src: opts.src, mode: opts.mode, hlsjs: opts.hlsjs });
+    const query = new URLSearchParams({ src: opts.src, mode: opts.mode, hlsjs: opts.hlsjs, audio: opts['video-only'] ? '0' : '1' });
     await page.goto(`${pageBase}/?${query}`, { timeout: 15000 });
     await page.waitForFunction(() => window.glass && window.glassUnitCheck, null, { timeout: 15000 });
     if (opts['unit-cases']) {
@@ -83,10 +88,14 @@ async function main() {
     const measureFrom = state.firstFrameAt + warmup * 1000, measureUntil = measureFrom + seconds * 1000;
     for (let i = 0; i < 100000 && Date.now() < measureUntil; i++) {  // bounded: ends by the deadline
       await sleep(Math.min(500, Math.max(1, measureUntil - Date.now())));
+      // The receiver's counters as the window opens: glass.py reports the window's share.
+      if (webrtc && !out.webrtc_at_start && Date.now() >= measureFrom) out.webrtc_at_start = await page.evaluate(() => window.glassRtcStats());
       if (opts['until-ended'] && await page.evaluate(() => window.glass.ended)) break;
     }
-    state = await page.evaluate(() => ({ ...window.glass, hlsLatency: window.glassHls.latency, hlsTargetLatency: window.glassHls.targetLatency }));
+    state = await page.evaluate(() => ({ ...window.glass, hlsLatency: window.glassHls?.latency, hlsTargetLatency: window.glassHls?.targetLatency }));
+    if (webrtc) out.webrtc = await page.evaluate(() => window.glassRtcStats());
     if (opts.screenshot) await page.screenshot({ path: opts.screenshot });
+    if (webrtc) await page.evaluate(() => window.glassWhepDelete());
     Object.assign(out, summary(state, opts['until-ended'] ? 0 : measureFrom), {
       first_frame_s: (state.firstFrameAt - state.loadedAt) / 1000, frames_seen: state.frames,
       decoded: state.values.length, check_failures: state.crcFailures, ambiguous_frames: state.ambiguousFrames,

@@ -2,6 +2,7 @@
 on free loopback ports in a temp dir, and a playlist watcher that measures each server's own
 share: the delay from the capture of a segment's closing keyframe to the segment being listed.
 """
+import json
 import os
 import signal
 import subprocess
@@ -77,6 +78,17 @@ class LiveRelay:
 
     def playlist_url(self, name):
         return f"http://127.0.0.1:{self.http_port}/live/{name}/index.m3u8"
+
+    def whep_url(self, name):
+        return f"http://127.0.0.1:{self.http_port}/live/{name}/whep"
+
+    def has_video(self, name):
+        """The stream is live and has video frames: a WHEP offer now gets an answer."""
+        try:
+            stream = json.loads(get(f"http://127.0.0.1:{self.http_port}/api/v1/streams/{name}"))
+        except (OSError, ValueError):
+            return False
+        return bool(stream.get("live") and stream.get("video") and stream.get("ingest", {}).get("frames", 0) > 30)
 
     def log_tail(self):
         self.log.flush()
