@@ -270,6 +270,12 @@ Result<void> read_webrtc(const std::string& path, const toml::table& webrtc, Con
   auto reencode = bool_at(path, webrtc, "webrtc", "reencode_bframes");
   if (!reencode) return tl::unexpected(reencode.error());
   if (*reencode) config.webrtc.reencode_bframes = **reencode;
+  auto sessions = number_at(path, webrtc, "webrtc", "max_sessions", 1, 1'000'000);
+  if (!sessions) return tl::unexpected(sessions.error());
+  if (*sessions) config.webrtc.max_sessions = static_cast<int64_t>(**sessions);
+  auto per_address = number_at(path, webrtc, "webrtc", "max_sessions_per_address", 1, 1'000'000);
+  if (!per_address) return tl::unexpected(per_address.error());
+  if (*per_address) config.webrtc.max_sessions_per_address = static_cast<int64_t>(**per_address);
   return {};
 }
 

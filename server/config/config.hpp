@@ -84,6 +84,8 @@ struct WebRtcConfig {
   // address, or every interface's when bound to 0.0.0.0.
   std::vector<std::string> candidates;
   bool reencode_bframes = true;  // browsers cannot decode B-frames: re-encode such video (false: refuse)
+  int64_t max_sessions = 2000;            // WHEP sessions on the server (one 2.5 Mb/s viewer: ~0.45 % of a core)
+  int64_t max_sessions_per_address = 50;  // from one client address (NATs share one)
 };
 
 struct Config {

@@ -27,9 +27,10 @@ struct ReencodedVideoTrack::WorkerState {
 int reencode_bitrate_kbps(double ingest_kbps, int width, int height) {
   // 0.1 bit per pixel at 30 fps is x264's "good" for Baseline at these sizes.
   const double by_size = static_cast<double>(width) * height * 30 * 0.1 / 1000.0;
-  // The ingest rate (less the audio) once measured; never under what the size needs: a browser
-  // viewer sees Baseline's blocking sooner than the source's High profile would show it.
-  const double wanted = std::max(ingest_kbps - 128, by_size);
+  // The ingest rate (less the audio) once measured, but not under half what the size needs: the
+  // first viewer may come while the rate is still being measured, and Baseline at a starved
+  // rate shows blocks.
+  const double wanted = ingest_kbps > 0 ? std::max(ingest_kbps - 128, by_size / 2) : by_size;
   return static_cast<int>(std::clamp(wanted, 300.0, 8000.0));
 }
 

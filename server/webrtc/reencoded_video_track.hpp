@@ -53,8 +53,8 @@ class ReencodedVideoTrack {
   WorkerThread worker_;  // last: joined before the rest goes
 };
 
-// What to ask of the encoder: the publisher's measured bitrate (video is most of it), and at least
-// a figure for the picture size at 30 fps; within what a browser viewer can take.
+// What to ask of the encoder: the publisher's measured bitrate (video is most of it), not under
+// half a figure for the picture size at 30 fps; within what a browser viewer can take.
 int reencode_bitrate_kbps(double ingest_kbps, int width, int height);
 
 }  // namespace liverelay::webrtc

@@ -314,9 +314,11 @@ TEST_CASE("the webrtc section sets the UDP address, announced candidates and the
   CHECK(defaults->webrtc.reencode_bframes);
 
   TempFile file("[webrtc]\nudp = \"127.0.0.1:9000\"\ncandidates = [\"203.0.113.7\", \"2001:db8::1\"]\n"
-                "reencode_bframes = false\n");
+                "reencode_bframes = false\nmax_sessions = 300\nmax_sessions_per_address = 5\n");
   auto config = load_config_file(file.path);
   REQUIRE(config);
+  CHECK(config->webrtc.max_sessions == 300);
+  CHECK(config->webrtc.max_sessions_per_address == 5);
   CHECK(config->webrtc.udp == Endpoint{"127.0.0.1", 9000});
   CHECK(config->webrtc.candidates == std::vector<std::string>{"203.0.113.7", "2001:db8::1"});
   CHECK_FALSE(config->webrtc.reencode_bframes);
