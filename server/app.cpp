@@ -191,6 +191,8 @@ Result<void> App::start_webrtc() {
   options.candidates = config_.webrtc.candidates;
   options.reencode_bframes = config_.webrtc.reencode_bframes;
   options.max_sessions = static_cast<size_t>(config_.webrtc.max_sessions);
+  options.certificate_file = config_.webrtc.certificate_file;
+  options.key_file = config_.webrtc.key_file;
   options.max_sessions_per_address = static_cast<size_t>(config_.webrtc.max_sessions_per_address);
   options.room_limits = room_context_->limits;
   webrtc_ = std::make_unique<webrtc::WebRtcServer>(&loop_, registry_, *rooms_, options);

@@ -270,6 +270,15 @@ Result<void> read_webrtc(const std::string& path, const toml::table& webrtc, Con
   auto reencode = bool_at(path, webrtc, "webrtc", "reencode_bframes");
   if (!reencode) return tl::unexpected(reencode.error());
   if (*reencode) config.webrtc.reencode_bframes = **reencode;
+  auto certificate = string_at(path, webrtc, "webrtc", "certificate_file");
+  if (!certificate) return tl::unexpected(certificate.error());
+  if (*certificate) config.webrtc.certificate_file = **certificate;
+  auto key = string_at(path, webrtc, "webrtc", "key_file");
+  if (!key) return tl::unexpected(key.error());
+  if (*key) config.webrtc.key_file = **key;
+  if (config.webrtc.certificate_file.empty() != config.webrtc.key_file.empty()) {
+    return fail(Errc::malformed, fmt::format("{}: webrtc.certificate_file and webrtc.key_file go together", path));
+  }
   auto sessions = number_at(path, webrtc, "webrtc", "max_sessions", 1, 1'000'000);
   if (!sessions) return tl::unexpected(sessions.error());
   if (*sessions) config.webrtc.max_sessions = static_cast<int64_t>(**sessions);

@@ -86,6 +86,9 @@ struct WebRtcConfig {
   bool reencode_bframes = true;  // browsers cannot decode B-frames: re-encode such video (false: refuse)
   int64_t max_sessions = 2000;            // WHEP sessions on the server (one 2.5 Mb/s viewer: ~0.45 % of a core)
   int64_t max_sessions_per_address = 50;  // from one client address (NATs share one)
+  // The DTLS certificate and its key, PEM files; both empty: a fresh ECDSA P-256 one at each start.
+  std::string certificate_file;
+  std::string key_file;
 };
 
 struct Config {

@@ -67,7 +67,9 @@ WebRtcServer::~WebRtcServer() { stop(); }
 
 Result<void> WebRtcServer::start() {
   if (auto srtp = init_srtp_library(); !srtp) return tl::unexpected(std::move(srtp.error()).context("SRTP"));
-  auto certificate = DtlsCertificate::generate();
+  auto certificate = options_.certificate_file.empty()
+                         ? DtlsCertificate::generate()
+                         : DtlsCertificate::load_pem_files(options_.certificate_file, options_.key_file);
   if (!certificate) return tl::unexpected(std::move(certificate.error()).context("DTLS certificate"));
   certificate_.emplace(std::move(*certificate));
   auto context = DtlsContext::create(*certificate_);

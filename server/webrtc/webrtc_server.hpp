@@ -40,6 +40,8 @@ struct WebRtcServerOptions {
   Endpoint udp{"0.0.0.0", 8189};
   std::vector<std::string> candidates;  // announced addresses; empty: the bound one (or every interface's)
   bool reencode_bframes = true;
+  std::string certificate_file;  // PEM; empty: a self-signed one made at start
+  std::string key_file;
   RoomLimits room_limits;
   size_t max_sessions = 2000;
   // Sessions from one HTTP client address: an offer costs a DTLS context and a room slot for up

@@ -3,7 +3,10 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { crc32 } from 'node:zlib';
 
@@ -296,8 +299,17 @@ test('a viewer that goes away without DELETE is freed: at once when it closes DT
   }
 });
 
-test('webrtc.candidates replace the bound address in answers (the public address behind NAT)', async () => {
-  const relay = await LiveRelay.start({ config: '[webrtc]\ncandidates = ["203.0.113.7", "2001:db8::7"]\n' });
+test('webrtc.candidates replace the bound address in answers (the public address behind NAT); a configured certificate is the one answered', async () => {
+  // A certificate made by the openssl tool, as an operator would.
+  const dir = mkdtempSync(join(tmpdir(), 'liverelay-cert-'));
+  const certificate = join(dir, 'cert.pem');
+  const key = join(dir, 'key.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
+    '-keyout', key, '-out', certificate, '-days', '1', '-subj', '/CN=liverelay-test'], { stdio: 'ignore' });
+  const fingerprint = execFileSync('openssl', ['x509', '-noout', '-fingerprint', '-sha256', '-in', certificate])
+    .toString().trim().split('=')[1];
+  const relay = await LiveRelay.start({ config: '[webrtc]\ncandidates = ["203.0.113.7", "2001:db8::7"]\n' +
+    `certificate_file = "${certificate}"\nkey_file = "${key}"\n` });
   const publisher = await liveStream(relay, 'nat', noBframesFlv());
   try {
     const offer = readFileSync(new URL('../data/webrtc/chromium_156_whep_offer.sdp', import.meta.url), 'utf8');
@@ -310,8 +322,10 @@ test('webrtc.candidates replace the bound address in answers (the public address
     assert.match(candidates[0], / udp \d+ 203\.0\.113\.7 \d+ typ host$/);
     assert.match(candidates[1], / udp \d+ 2001:db8::7 \d+ typ host$/);
     assert.ok(!answer.includes('127.0.0.1 '), 'the bound address is not announced');
+    assert.ok(answer.includes(`a=fingerprint:sha-256 ${fingerprint}\r\n`), `${fingerprint} in\n${answer}`);
   } finally {
     publisher.kill('SIGKILL');
     await relay.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 });

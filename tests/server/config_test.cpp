@@ -334,6 +334,10 @@ TEST_CASE("the webrtc section sets the UDP address, announced candidates and the
   auto refused = load_config_file(bad.path);
   REQUIRE_FALSE(refused);
   CHECK(refused.error().message.find("webrtc.candidates") != std::string::npos);
+  TempFile lone_certificate("[webrtc]\ncertificate_file = \"/etc/liverelay/cert.pem\"\n");
+  auto refused_certificate = load_config_file(lone_certificate.path);
+  REQUIRE_FALSE(refused_certificate);
+  CHECK(refused_certificate.error().message.find("go together") != std::string::npos);
   TempFile bad_udp("[webrtc]\nudp = \"nowhere\"\n");
   auto refused_udp = load_config_file(bad_udp.path);
   REQUIRE_FALSE(refused_udp);
