@@ -1,6 +1,8 @@
 // H.264 profile and level names (H.264 Annex A).
 #include "codec/avc/profile_level.hpp"
 
+#include <cstdio>
+
 #include "codec/avc/sps.hpp"
 
 namespace liverelay::avc {
@@ -47,6 +49,12 @@ std::string level_name(uint8_t profile_idc, uint8_t constraint_flags, uint8_t le
   std::string name = std::to_string(level_idc / 10);
   if (level_idc % 10 != 0) name.append(1, '.').append(std::to_string(level_idc % 10));
   return name;
+}
+
+std::string profile_level_id(uint8_t profile_idc, uint8_t constraint_flags, uint8_t level_idc) {
+  char hex[7] = {};
+  std::snprintf(hex, sizeof(hex), "%02x%02x%02x", profile_idc, constraint_flags, level_idc);
+  return hex;
 }
 
 }  // namespace liverelay::avc

@@ -14,4 +14,7 @@ std::string profile_name(uint8_t profile_idc, uint8_t constraint_flags);
 // constraint_set3 in Baseline, Main and Extended.
 std::string level_name(uint8_t profile_idc, uint8_t constraint_flags, uint8_t level_idc);
 
+// RFC 6184 8.1 profile-level-id: the three bytes as six lower-case hex digits ("42e01f").
+std::string profile_level_id(uint8_t profile_idc, uint8_t constraint_flags, uint8_t level_idc);
+
 }  // namespace liverelay::avc

@@ -1,11 +1,11 @@
 // H264Reencoder: libavcodec h264 -> libx264 Constrained Baseline, IDRs where the source has keyframes.
 #include "codec/transcode/h264_reencoder.hpp"
 
-#include <cstdio>
 #include <string>
 #include <utility>
 
 #include "codec/avc/nal.hpp"
+#include "codec/avc/profile_level.hpp"
 #include "codec/avc/sps.hpp"
 #include "codec/transcode/annexb_units.hpp"
 
@@ -122,9 +122,7 @@ Result<void> H264Reencoder::read_global_header() {
 
 std::string H264Reencoder::profile_level_id() const {
   if (sps_.empty() || sps_.front().size() < 4) return {};
-  char hex[7] = {};
-  std::snprintf(hex, sizeof(hex), "%02x%02x%02x", sps_.front()[1], sps_.front()[2], sps_.front()[3]);
-  return hex;
+  return avc::profile_level_id(sps_.front()[1], sps_.front()[2], sps_.front()[3]);
 }
 
 Result<void> H264Reencoder::push(std::span<const uint8_t> access_unit, int64_t dts_ms, int64_t pts_ms,

@@ -2,32 +2,20 @@
 #include "server/webrtc/webrtc_feed.hpp"
 
 #include <algorithm>
-#include <array>
 
-#include <openssl/rand.h>
 
 #include "codec/avc/decoder_config.hpp"
+#include "codec/avc/profile_level.hpp"
 #include "codec/flv/audio_tag.hpp"
 #include "codec/flv/video_tag.hpp"
 #include "protocol/rtp/rtp_header.hpp"
 #include "server/clock.hpp"
 #include "server/logging.hpp"
 #include "server/stream/stream.hpp"
+#include "server/webrtc/random_value.hpp"
 
 namespace liverelay::webrtc {
 namespace {
-
-// RFC 3550 5.1: timestamps start at a random value.
-uint32_t random_u32() {
-  std::array<uint8_t, 4> bytes{};
-  RAND_bytes(bytes.data(), static_cast<int>(bytes.size()));
-  return (uint32_t{bytes[0]} << 24) | (uint32_t{bytes[1]} << 16) | (uint32_t{bytes[2]} << 8) | bytes[3];
-}
-
-std::string hex_profile_level_id(const avc::DecoderConfig& config) {
-  return fmt::format("{:02x}{:02x}{:02x}", config.profile_indication, config.profile_compatibility,
-                     config.level_indication);
-}
 
 // Whether the stream's cached GOP holds frames whose presentation time differs from their decode
 // time: B-frames.
@@ -46,8 +34,9 @@ constexpr int64_t kKeyframeRequestIntervalMs = 500;
 }  // namespace
 
 WebRtcFeed::WebRtcFeed(uv_loop_t* loop, Stream& stream, WebRtcFeedOptions options)
-    : loop_(loop), stream_(stream), options_(options), video_timestamp_offset_(random_u32()),
-      audio_timestamp_offset_(random_u32()) {
+    // RFC 3550 5.1: timestamps start at a random value.
+    : loop_(loop), stream_(stream), options_(options), video_timestamp_offset_(static_cast<uint32_t>(random_u64())),
+      audio_timestamp_offset_(static_cast<uint32_t>(random_u64())) {
   audio_ = std::make_unique<OpusTrack>(loop_, audio_timestamp_offset_, [this](SharedRtpFrame frame) {
     deliver(std::move(frame));
   });
@@ -196,7 +185,8 @@ void WebRtcFeed::set_video_config(std::span<const uint8_t> avcc) {
     packetizer_.reset();
     return;
   }
-  source_profile_level_id_ = hex_profile_level_id(*config);
+  source_profile_level_id_ =
+      avc::profile_level_id(config->profile_indication, config->profile_compatibility, config->level_indication);
 }
 
 void WebRtcFeed::on_passthrough_video(std::span<const uint8_t> payload, int64_t pts_ms, bool keyframe) {

@@ -4,7 +4,6 @@
 #include <array>
 
 #include <fmt/format.h>
-#include <openssl/rand.h>
 
 #include "protocol/webrtc/ice_credentials.hpp"
 #include "protocol/webrtc/packet_demux.hpp"
@@ -13,18 +12,11 @@
 #include "server/logging.hpp"
 #include "server/room/room_registry.hpp"
 #include "server/stream/stream_registry.hpp"
+#include "server/webrtc/random_value.hpp"
 #include "server/webrtc/srtp_session.hpp"
 
 namespace liverelay::webrtc {
 namespace {
-
-uint64_t random_u64() {
-  std::array<uint8_t, 8> bytes{};
-  RAND_bytes(bytes.data(), static_cast<int>(bytes.size()));
-  uint64_t value = 0;
-  for (uint8_t byte : bytes) value = (value << 8) | byte;
-  return value;
-}
 
 // A non-zero SSRC: some receivers treat 0 as "unset".
 uint32_t random_ssrc() {
