@@ -2,7 +2,11 @@
 #include "server/config/config.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
 #include <set>
+#include <sstream>
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
@@ -338,10 +342,19 @@ Result<void> read_relays(const std::string& path, const toml::node& node, std::s
 
 }  // namespace
 
-Result<Config> load_config_file(const std::string& path, Config config) {
+Result<Config> load_config_file(const std::string& path, Config base) {
+  std::ifstream file(path, std::ios::binary);
+  std::ostringstream text;
+  if (!(text << file.rdbuf())) {
+    return fail(Errc::io, fmt::format("{}: cannot be read ({})", path, std::strerror(errno)));
+  }
+  return parse_config_text(text.str(), path, std::move(base));
+}
+
+Result<Config> parse_config_text(std::string_view text, const std::string& path, Config config) {
   toml::table root;
   try {  // Debian's toml++ is built with exceptions: parse errors arrive as toml::parse_error
-    root = toml::parse_file(path);
+    root = toml::parse(text, path);
   } catch (const toml::parse_error& error) {
     return fail(Errc::malformed, fmt::format("{}:{}: {}", path, error.source().begin.line, error.description()));
   }

@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "protocol/core/error.hpp"
@@ -114,6 +115,9 @@ struct Config {
 
 // Reads a TOML config file over `base`. Errors name the file, the line and the key.
 Result<Config> load_config_file(const std::string& path, Config base = {});
+
+// The same for TOML text already in memory; `path` names it in errors.
+Result<Config> parse_config_text(std::string_view text, const std::string& path, Config base = {});
 
 // What the command line asked for. nullopt fields were not given and leave the config alone.
 struct CommandLine {
