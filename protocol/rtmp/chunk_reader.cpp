@@ -98,6 +98,12 @@ Result<void> ChunkReader::consume(std::span<const uint8_t> in) {
     if (!header) return tl::unexpected(std::move(header.error()));
     if (!*header) return {};  // the rest of the header has not arrived yet
     if (auto begun = begin_chunk(**header); !begun) return begun;
+    if (!held_past_header_.empty()) {
+      // Bytes held with a cut header that turned out to follow it: they come before `in`.
+      // Consuming them cannot hold bytes past a header again (only completing a held one can).
+      const std::vector<uint8_t> earlier = std::exchange(held_past_header_, {});
+      if (auto consumed = consume(earlier); !consumed) return consumed;
+    }
   }
   return {};
 }
@@ -122,7 +128,15 @@ Result<std::optional<ChunkReader::ChunkHeader>> ChunkReader::take_header(std::sp
   if (header && !*header) {
     in = in.subspan(added);
   } else if (header) {
-    in = in.subspan((*header)->size - held);
+    // A type-3 header whose extended timestamp field may or may not be there is decided by the
+    // first byte that differs from the field (peek_extended): it can end inside the held bytes.
+    const size_t size = (*header)->size;
+    if (size >= held) {
+      in = in.subspan(size - held);
+    } else {
+      held_past_header_.assign(pending_.begin() + static_cast<ptrdiff_t>(size),
+                               pending_.begin() + static_cast<ptrdiff_t>(held));
+    }
     pending_.clear();
   }
   return header;

@@ -74,6 +74,7 @@ class ChunkReader {
   uint32_t chunk_size_ = 128;
   uint64_t bytes_received_ = 0;
   std::vector<uint8_t> pending_;  // a chunk header split across feeds: at most 18 bytes
+  std::vector<uint8_t> held_past_header_;  // pending_ bytes a completed header did not use
   std::unordered_map<uint32_t, ChunkStream> streams_;
   ChunkStream* current_ = nullptr;  // whose chunk payload is being read (map nodes are stable)
   uint32_t current_id_ = 0;
