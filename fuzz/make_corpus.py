@@ -162,6 +162,8 @@ def flv_seeds():
             break
         seed += t
     write("flv_tags", "x264_bframes_aac", seed)
+    write("hls_muxing", "x264_bframes_aac_ts", b"\x00" + seed)
+    write("hls_muxing", "x264_bframes_aac_fmp4", b"\x01" + seed)
     # Enhanced RTMP sequence starts (IsExHeader | keyframe, PacketType 0) with real records.
     write("flv_tags", "hevc_sequence_start", tag(True, b"\x90hvc1" + fixture_array("kHevcMain720Record")))
     write("flv_tags", "av1_sequence_start", tag(True, b"\x90av01" + fixture_array("kAv1Main360Record")))
