@@ -74,8 +74,7 @@ Result<void> WebRtcServer::start() {
   if (!socket) return tl::unexpected(std::move(socket.error()).context("WebRTC"));
   socket_ = std::move(*socket);
   compute_candidates();
-  timer_ = std::make_unique<Timer>(loop_);
-  timer_->start(UsrsctpLibrary::kTimerIntervalMs, UsrsctpLibrary::kTimerIntervalMs, [this] { tick(); });
+  timer_ = std::make_unique<Timer>(loop_);  // ticks only while there are sessions: see keep_ticking
   std::string announced;
   for (const auto& candidate : candidates_) {
     announced += fmt::format("{}{}:{}", announced.empty() ? "" : ", ", candidate.address, candidate.port);
@@ -86,6 +85,7 @@ Result<void> WebRtcServer::start() {
 
 void WebRtcServer::stop() {
   timer_.reset();
+  ticking_ = false;
   while (!sessions_.empty()) destroy_session(sessions_.begin()->first);
   feeds_.clear();
   socket_.reset();
@@ -197,6 +197,7 @@ tl::expected<WhepCreated, WhepRefusal> WebRtcServer::create_session(const std::s
   config.user_agent = user_agent;
   std::string sdp = answer->sdp;
   config.answer = std::move(*answer);
+  keep_ticking();  // before the session's association exists: see there
   auto session = WhepSession::create(*this, *dtls_, *feed, rooms_.room(stream_name), std::move(config),
                                      options_.room_limits, steady_ms());
   if (!session) {
@@ -292,12 +293,30 @@ void WebRtcServer::on_stun(std::span<const uint8_t> datagram, const TransportAdd
   it->second->on_stun(*message, from, steady_ms());
 }
 
+// usrsctp's timers, consent and the sessions' reports want a tick every 10 ms, but only while
+// something is there to time: an idle server must not wake 100 times a second for nothing.
+void WebRtcServer::keep_ticking() {
+  idle_ticks_ = 0;
+  if (ticking_) return;
+  ticking_ = true;
+  // Brings usrsctp's clock over the idle gap while no association exists, so the next
+  // association's timers do not see minutes pass at once.
+  sctp_->tick(static_cast<uint64_t>(steady_ms()));
+  timer_->start(UsrsctpLibrary::kTimerIntervalMs, UsrsctpLibrary::kTimerIntervalMs, [this] { tick(); });
+}
+
 void WebRtcServer::tick() {
   const auto now_ms = steady_ms();
   sctp_->tick(static_cast<uint64_t>(now_ms));
   const int64_t now_wall_ms = wall_ms();
   for (auto& [id, session] : sessions_) session->tick(now_ms, now_wall_ms);
   reap_closed();
+  if (!sessions_.empty() || sctp_->associations() > 0) {
+    idle_ticks_ = 0;
+  } else if (++idle_ticks_ >= kIdleTicksBeforeStop) {  // usrsctp frees closed endpoints on its timers
+    timer_->stop();
+    ticking_ = false;
+  }
 }
 
 }  // namespace liverelay::webrtc

@@ -99,6 +99,7 @@ class WebRtcServer final : private WhepSessionHost {
 
   void on_datagram(std::span<const uint8_t> datagram, const sockaddr* from);
   void on_stun(std::span<const uint8_t> datagram, const TransportAddress& from);
+  void keep_ticking();
   void tick();
   void reap_closed();
   void destroy_session(const std::string& id);
@@ -114,6 +115,9 @@ class WebRtcServer final : private WhepSessionHost {
   std::unique_ptr<UsrsctpLibrary> sctp_;
   std::unique_ptr<UdpSocket> socket_;
   std::unique_ptr<Timer> timer_;
+  static constexpr int kIdleTicksBeforeStop = 500;  // 5 s of ticks with no session, then none
+  bool ticking_ = false;
+  int idle_ticks_ = 0;
   std::vector<HostCandidate> candidates_;
   std::map<std::string, std::unique_ptr<WhepSession>> sessions_;  // by id
   std::unordered_map<std::string, WhepSession*> by_ufrag_;
