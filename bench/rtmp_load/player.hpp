@@ -8,6 +8,7 @@
 
 #include <uv.h>
 
+#include "client_socket.hpp"
 #include "protocol/rtmp/client_session.hpp"
 #include "protocol/rtmp/url.hpp"
 
@@ -21,7 +22,7 @@ struct PlayerFigures {
   std::string error;  // empty while fine
 };
 
-class Player {
+class Player final : private ClientSocket::Listener {
  public:
   Player(uv_loop_t* loop, const liverelay::rtmp::Url& url, uint64_t seed);
   Player(const Player&) = delete;
@@ -33,17 +34,14 @@ class Player {
   [[nodiscard]] const PlayerFigures& figures() const { return figures_; }
 
  private:
-  static void on_connect(uv_connect_t* request, int status);
-  static void on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf);
-  void on_data(const uint8_t* bytes, size_t size);
-  void flush();
-  void fail(std::string reason);
+  void on_connected() override { flush(); }
+  void on_data(std::span<const uint8_t> bytes) override;
+  void on_failed(std::string reason) override;
+  void flush() { socket_.write(session_.take_output()); }
 
-  uv_loop_t* loop_;
   liverelay::rtmp::Url url_;
   liverelay::rtmp::ClientSession session_;
-  uv_tcp_t* handle_ = nullptr;
-  uv_connect_t connect_{};
+  ClientSocket socket_;
   uint64_t started_ns_ = 0;
   PlayerFigures figures_;
 };
