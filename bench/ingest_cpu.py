@@ -76,9 +76,14 @@ class LiveRelay:
 
     def start(self, workdir):
         self.rtmp_port, self.http_port = free_port(), free_port()
+        # Publishers here and bench/rtmp_play.py's players all come from 127.0.0.1: lift the limits.
+        config = os.path.join(workdir, "liverelay.toml")
+        with open(config, "w") as f:
+            f.write("[limits]\nmax_connections = 1000000\nmax_connections_per_address = 1000000\n"
+                    "max_streams = 1000000\n")
         self.process = subprocess.Popen(
             [BINARY, "--rtmp", f"127.0.0.1:{self.rtmp_port}", "--http", f"127.0.0.1:{self.http_port}", "--webrtc", "127.0.0.1:0",
-             "--data-dir", os.path.join(workdir, "data"), "--log-level", "warn"])
+             "--data-dir", os.path.join(workdir, "data"), "--log-level", "warn", "--config", config])
         wait_for(lambda: self._get("/api/v1/server") is not None, 10, "liverelay")
         return [self.process.pid]
 

@@ -39,7 +39,9 @@ from ingest_cpu import BINARY, ROOT, cpu_seconds, free_port, sample_file, wait_f
 
 LOAD_CLIENT = os.environ.get("LL_HLS_PARK", os.path.join(ROOT, "build", "bench", "ll_hls_park", "ll_hls_park"))
 
-CONFIG = '[hls]\nformat = "fmp4"\nlow_latency = true\npart_s = 0.33\nsegment_s = 2\n'
+# Every player comes from 127.0.0.1: the connection limits are lifted.
+CONFIG = ('[hls]\nformat = "fmp4"\nlow_latency = true\npart_s = 0.33\nsegment_s = 2\n'
+          '[limits]\nmax_connections = 1000000\nmax_connections_per_address = 1000000\n')
 
 
 class Player(asyncio.Protocol):

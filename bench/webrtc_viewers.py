@@ -82,9 +82,14 @@ class Server:
     def start(self):
         self.rtmp_port, self.http_port = free_port(), free_port()
         self.log = open(os.path.join(self.workdir, "liverelay.log"), "w+")
+        # The viewers' WHEP requests come from a few loopback addresses: no TCP connection limit.
+        config = os.path.join(self.workdir, "liverelay.toml")
+        with open(config, "w") as f:
+            f.write("[limits]\nmax_connections = 1000000\nmax_connections_per_address = 1000000\n")
         self.process = subprocess.Popen(
             [BINARY, "--rtmp", f"127.0.0.1:{self.rtmp_port}", "--http", f"127.0.0.1:{self.http_port}",
-             "--webrtc", "127.0.0.1:0", "--data-dir", os.path.join(self.workdir, "data"), "--log-level", "warn"],
+             "--webrtc", "127.0.0.1:0", "--data-dir", os.path.join(self.workdir, "data"), "--log-level", "warn",
+             "--config", config],
             stdout=self.log, stderr=subprocess.STDOUT)
         wait_for(lambda: self.api("/api/v1/server") is not None, 10, "liverelay")
         self.publisher = subprocess.Popen(

@@ -140,10 +140,11 @@ class LiveRelay:
 
     def start(self, workdir):
         self.port, rtmp = free_port(), free_port()
-        # Every load-generator socket comes from 127.0.0.1: lift the per-address limit.
+        # Every load-generator socket comes from 127.0.0.1: lift the per-address and total limits.
         config = os.path.join(workdir, "liverelay.toml")
         with open(config, "w") as f:
-            f.write("[room]\nmax_connections_per_address = 1000000\n")
+            f.write("[room]\nmax_connections_per_address = 1000000\n"
+                    "[limits]\nmax_connections = 1000000\nmax_connections_per_address = 1000000\n")
         self.process = subprocess.Popen(
             [self.binary, "--http", f"127.0.0.1:{self.port}", "--rtmp", f"127.0.0.1:{rtmp}", "--webrtc", "127.0.0.1:0",
              "--data-dir", os.path.join(workdir, "data"), "--log-level", "warn", "--config", config])

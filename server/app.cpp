@@ -36,6 +36,27 @@ void raise_descriptor_limit() {
   setrlimit(RLIMIT_NOFILE, &limit);
 }
 
+ConnectionLimits connection_limits(const LimitsConfig& limits) {
+  return {static_cast<size_t>(limits.max_connections), static_cast<size_t>(limits.max_connections_per_address)};
+}
+
+RtmpLimits rtmp_limits(const LimitsConfig& limits) {
+  RtmpLimits out;
+  out.handshake_timeout_ms = static_cast<uint64_t>(limits.rtmp_handshake_timeout_s * 1000.0);
+  out.publisher_idle_ms = static_cast<uint64_t>(limits.publisher_idle_timeout_s * 1000.0);
+  out.max_message_bytes = static_cast<uint32_t>(limits.max_rtmp_message_bytes);
+  out.max_streams = static_cast<size_t>(limits.max_streams);
+  return out;
+}
+
+HttpServerOptions http_options(const LimitsConfig& limits, ConnectionLimiter& connections) {
+  HttpServerOptions options;
+  options.limits.max_head_bytes = static_cast<size_t>(limits.http_max_header_bytes);
+  options.timeouts.header_ms = static_cast<int64_t>(limits.http_header_timeout_s * 1000.0);
+  options.connections = &connections;
+  return options;
+}
+
 StreamOptions stream_options(const Config& config) {
   StreamOptions options;
   options.hls.format = config.hls.format == "fmp4" ? hls::SegmentFormat::fmp4 : hls::SegmentFormat::ts;
@@ -50,6 +71,7 @@ StreamOptions stream_options(const Config& config) {
 
 App::App(Config config)
     : config_(std::move(config)),
+      connection_limiter_(connection_limits(config_.limits)),
       auth_(config_.streams),
       registry_(stream_options(config_), auth_.configured_names()),
       hls_sessions_(static_cast<int64_t>(config_.hls.segment_s * 3000.0) + 4'000) {
@@ -92,11 +114,13 @@ Result<void> App::start() {
 
   if (auto rooms = start_rooms(); !rooms) return rooms;
   webhooks_ = std::make_unique<Webhooks>(&loop_, config_.webhooks);
-  rtmp_ = std::make_unique<RtmpServer>(&loop_, registry_, auth_, *webhooks_);
+  rtmp_ = std::make_unique<RtmpServer>(&loop_, registry_, auth_, *webhooks_, rtmp_limits(config_.limits),
+                                       &connection_limiter_);
   if (auto listening = rtmp_->listen(config_.rtmp); !listening) return listening;
   if (auto webrtc = start_webrtc(); !webrtc) return webrtc;
   hls_routes_ = std::make_unique<HlsRoutes>(&loop_, registry_, hls_sessions_);
-  http_ = std::make_unique<HttpServer>(&loop_, [this](const HttpRequest& r) { return route(r); });
+  http_ = std::make_unique<HttpServer>(&loop_, [this](const HttpRequest& r) { return route(r); },
+                                       http_options(config_.limits, connection_limiter_));
   http_->set_upgrade_handler([this](const HttpRequest& request, std::unique_ptr<TcpConnection>& tcp,
                                     std::span<const uint8_t> early) {
     note_demand(request.path);
@@ -105,7 +129,9 @@ Result<void> App::start() {
   if (auto listening = http_->listen(config_.http); !listening) return listening;
   auto count_connections = [this] {
     return ConnectionCounts{rtmp_ ? rtmp_->connection_count() : 0, http_ ? http_->connection_count() : 0,
-                            ws_ ? ws_->connection_count() : 0, webrtc_ ? webrtc_->session_count() : 0};
+                            ws_ ? ws_->connection_count() : 0, webrtc_ ? webrtc_->session_count() : 0,
+                            connection_limiter_.refused(ConnectionLimiter::Refusal::total),
+                            connection_limiter_.refused(ConnectionLimiter::Refusal::per_address)};
   };
   stats_ = std::make_unique<StatsApi>(registry_, hls_sessions_, *rooms_, count_connections);
   metrics_ = std::make_unique<MetricsApi>(registry_, *rooms_, count_connections);
@@ -115,6 +141,7 @@ Result<void> App::start() {
                                             config_.admin_token);
   replay_routes_ = std::make_unique<ReplayRoutes>(*broadcast_store_, *recordings_);
   stats_->set_recordings(recordings_.get());
+  metrics_->set_recordings(recordings_.get());
   if (auto relays = start_relays(); !relays) return relays;
   history_api_ = std::make_unique<HistoryApi>(registry_, *rooms_, count_connections, config_.admin_token);
   site_ = std::make_unique<StaticSite>(config_.web_root);

@@ -59,6 +59,7 @@ class App {
 
   Config config_;
   uv_loop_t loop_{};
+  ConnectionLimiter connection_limiter_;  // outlives every socket (they close in ~App's body)
   PublishAuth auth_;
   StreamRegistry registry_;
   HlsSessions hls_sessions_;

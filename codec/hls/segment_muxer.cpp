@@ -25,7 +25,9 @@ constexpr AVRational kVideoTimeBase{1, 90000};
 constexpr int64_t kDefaultVideoDuration = 3000;
 // delay_moov: the moov waits for the first fragment, so every track's first dts is known and
 // written as an edit list; empty_moov alone squashes each track's start to 0 (A/V drift).
-constexpr const char* kMovFlags = "+frag_custom+empty_moov+default_base_moof+delay_moov";
+// skip_trailer: no trailer is ever written, and without it the muxer keeps an index entry per
+// fragment for one (a tfra entry per track and part: memory growing for as long as the broadcast).
+constexpr const char* kMovFlags = "+frag_custom+empty_moov+default_base_moof+delay_moov+skip_trailer";
 
 Error av_error(int code, const std::string& what) {
   char text[AV_ERROR_MAX_STRING_SIZE] = {};

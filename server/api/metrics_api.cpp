@@ -143,6 +143,11 @@ void MetricsApi::add_server(std::vector<MetricFamily>& out) {
                     .add({{"kind", "http"}}, as_double(connections.http))
                     .add({{"kind", "websocket"}}, as_double(connections.websocket))
                     .add({{"kind", "webrtc"}}, as_double(connections.webrtc)));
+  out.push_back(MetricFamily{"liverelay_connections_refused_total", MetricType::counter,
+                             "Connections closed at accept by a [limits] cap: max_connections (total) or "
+                             "max_connections_per_address (per_address).", {}}
+                    .add({{"reason", "total"}}, as_double(connections.refused_total))
+                    .add({{"reason", "per_address"}}, as_double(connections.refused_per_address)));
   out.push_back(MetricFamily{
       "liverelay_network_receive_bytes_total",
       MetricType::counter,
@@ -168,6 +173,15 @@ void MetricsApi::add_streams(std::vector<MetricFamily>& out) {
     }
     out.push_back(std::move(family));
   }
+  if (recordings_ == nullptr) return;
+  MetricFamily errors{"liverelay_stream_recording_errors_total", MetricType::counter,
+                      "Failed writes of the stream's current (else last) recording; the first stops it.", {}};
+  for (const auto& [stream, room] : streams) {
+    if (auto status = recordings_->status(stream->name())) {
+      errors.add({{"stream", stream->name()}}, as_double(status->errors));
+    }
+  }
+  out.push_back(std::move(errors));
 }
 
 }  // namespace liverelay

@@ -20,6 +20,9 @@ class MetricsApi {
   // The response for /metrics, or nullopt when the path is not ours.
   std::optional<HttpResponse> route(const HttpRequest& request);
 
+  // Adds each stream's recording write errors (its current or last recording) from these.
+  void set_recordings(const Recordings* recordings) { recordings_ = recordings; }
+
   // Every family, in exposition order (public for tests and other exporters).
   [[nodiscard]] std::vector<prometheus::MetricFamily> families();
 
@@ -30,6 +33,7 @@ class MetricsApi {
   StreamRegistry& registry_;
   RoomRegistry& rooms_;
   StatsApi::CountConnections count_connections_;
+  const Recordings* recordings_ = nullptr;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 

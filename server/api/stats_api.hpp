@@ -22,6 +22,9 @@ struct ConnectionCounts {
   size_t http = 0;
   size_t websocket = 0;
   size_t webrtc = 0;  // WHEP sessions
+  // Connections closed at accept since the start, by the [limits] cap that refused them.
+  uint64_t refused_total = 0;        // max_connections
+  uint64_t refused_per_address = 0;  // max_connections_per_address
 };
 
 class StatsApi {

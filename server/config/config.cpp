@@ -44,6 +44,19 @@ Result<std::optional<double>> number_at(const std::string& path, const toml::tab
   return value;
 }
 
+// Reads an optional integer within [min, max].
+Result<std::optional<int64_t>> integer_at(const std::string& path, const toml::table& table, std::string_view section,
+                                          std::string_view key, int64_t min, int64_t max) {
+  const toml::node* node = table.get(key);
+  if (node == nullptr) return std::optional<int64_t>{};
+  auto value = node->value_exact<int64_t>();
+  if (!value || *value < min || *value > max) {
+    return fail(Errc::malformed, fmt::format("{}: {}.{} must be an integer from {} to {}", where(path, *node), section,
+                                             key, min, max));
+  }
+  return value;
+}
+
 // Reads an optional boolean key.
 Result<std::optional<bool>> bool_at(const std::string& path, const toml::table& table, std::string_view section,
                                     std::string_view key) {
@@ -340,6 +353,55 @@ Result<void> read_relays(const std::string& path, const toml::node& node, std::s
   return {};
 }
 
+// [limits]: counts are integers, timeouts seconds (fractions allowed).
+Result<void> read_limits(const std::string& path, const toml::table& limits, Config& config) {
+  LimitsConfig& out = config.limits;
+  struct CountKey {
+    std::string_view key;
+    int64_t min;
+    int64_t max;
+    int64_t* out;
+  };
+  const CountKey counts[] = {
+      {"max_connections", 1, 1'000'000, &out.max_connections},
+      {"max_connections_per_address", 1, 1'000'000, &out.max_connections_per_address},
+      // RTMP's message length is 24 bits; below 64 KiB a keyframe of any real encoder is refused.
+      {"max_rtmp_message_bytes", 64 * 1024, 0xffffff, &out.max_rtmp_message_bytes},
+      {"max_streams", 1, 1'000'000, &out.max_streams},
+      // A browser's request with its cookies and user agent needs about 1 KiB.
+      {"http_max_header_bytes", 1024, 1024 * 1024, &out.http_max_header_bytes},
+  };
+  for (const auto& [key, min, max, value] : counts) {
+    auto read = integer_at(path, limits, "limits", key, min, max);
+    if (!read) return tl::unexpected(read.error());
+    if (*read) *value = **read;
+  }
+  struct SecondsKey {
+    std::string_view key;
+    double max;
+    double* out;
+  };
+  const SecondsKey timeouts[] = {
+      {"rtmp_handshake_timeout_s", 300, &out.rtmp_handshake_timeout_s},
+      {"publisher_idle_timeout_s", 3600, &out.publisher_idle_timeout_s},
+      {"http_header_timeout_s", 300, &out.http_header_timeout_s},
+  };
+  for (const auto& [key, max, value] : timeouts) {
+    auto read = number_at(path, limits, "limits", key, 1, max);  // under a second drops real clients on slow links
+    if (!read) return tl::unexpected(read.error());
+    if (*read) *value = **read;
+  }
+  return {};
+}
+
+// The [limits] table when the file has one.
+Result<void> read_limits_section(const std::string& path, const toml::table& root, Config& config) {
+  const toml::node* limits = root.get("limits");
+  if (limits == nullptr) return {};
+  if (!limits->is_table()) return fail(Errc::malformed, fmt::format("{}: [limits] must be a table", where(path, *limits)));
+  return read_limits(path, *limits->as_table(), config);
+}
+
 }  // namespace
 
 Result<Config> load_config_file(const std::string& path, Config base) {
@@ -401,6 +463,7 @@ Result<Config> parse_config_text(std::string_view text, const std::string& path,
     if (!recording->is_table()) return fail(Errc::malformed, fmt::format("{}: [recording] must be a table", where(path, *recording)));
     if (auto r = read_recording(path, *recording->as_table(), config); !r) return tl::unexpected(r.error());
   }
+  if (auto r = read_limits_section(path, root, config); !r) return tl::unexpected(r.error());
   return config;
 }
 

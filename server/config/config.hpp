@@ -92,6 +92,19 @@ struct WebRtcConfig {
   std::string key_file;
 };
 
+// [limits]: caps and timeouts that keep floods, slow clients and oversized input from taking
+// the server down.
+struct LimitsConfig {
+  int64_t max_connections = 10'000;             // TCP connections at once, RTMP and HTTP (WebSockets too)
+  int64_t max_connections_per_address = 2'000;  // of them from one client address (NATs share one)
+  double rtmp_handshake_timeout_s = 10;         // an RTMP socket that has not finished its handshake is closed
+  double publisher_idle_timeout_s = 30;         // a publisher sending no audio or video is disconnected
+  int64_t max_rtmp_message_bytes = 8 * 1024 * 1024;  // a larger RTMP message closes its connection
+  int64_t max_streams = 1'000;                  // live streams at once; past it a publish is refused
+  int64_t http_max_header_bytes = 16 * 1024;    // request line and headers; 431 past it
+  double http_header_timeout_s = 10;            // a request not complete in this is answered 408 (slowloris)
+};
+
 struct Config {
   Endpoint rtmp{"0.0.0.0", 1935};
   Endpoint http{"0.0.0.0", 8080};
@@ -110,6 +123,7 @@ struct Config {
   std::vector<PushConfig> pushes;
   std::vector<PullConfig> pulls;
   WebRtcConfig webrtc;
+  LimitsConfig limits;
   std::string web_root = LIVERELAY_WEB_ROOT;  // [web] root: pages, scripts, vendor files
 };
 

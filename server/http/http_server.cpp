@@ -24,7 +24,9 @@ HttpServer::HttpServer(uv_loop_t* loop, HttpHandler handler, HttpServerOptions o
 HttpServer::~HttpServer() { stop(); }
 
 Result<void> HttpServer::listen(const Endpoint& endpoint) {
-  auto listener = TcpListener::listen(loop_, endpoint, [this](uv_tcp_t* handle) { on_accept(handle); });
+  auto listener = TcpListener::listen(
+      loop_, endpoint, [this](uv_tcp_t* handle, ConnectionSlot slot) { on_accept(handle, std::move(slot)); },
+      options_.connections);
   if (!listener) return tl::unexpected(std::move(listener.error()).context("http"));
   listener_ = std::move(*listener);
   // A sweep per second is O(connections) once a second, not a timer operation per request.
@@ -44,9 +46,9 @@ void HttpServer::stop() {
   reaper_.stop();
 }
 
-void HttpServer::on_accept(uv_tcp_t* handle) {
+void HttpServer::on_accept(uv_tcp_t* handle, ConnectionSlot slot) {
   const uint64_t id = next_id_++;
-  auto connection = std::make_unique<HttpConnection>(id, std::make_unique<TcpConnection>(handle),
+  auto connection = std::make_unique<HttpConnection>(id, std::make_unique<TcpConnection>(handle, std::move(slot)),
                                                      static_cast<HttpConnectionHost&>(*this),
                                                      options_.limits, options_.timeouts);
   HttpConnection& started = *connection;

@@ -22,6 +22,7 @@ namespace liverelay {
 struct HttpServerOptions {
   http::RequestLimits limits;
   HttpTimeouts timeouts;
+  ConnectionLimiter* connections = nullptr;  // caps the sockets accepted; outlives the server
 };
 
 class HttpServer final : private HttpConnectionHost {
@@ -47,7 +48,7 @@ class HttpServer final : private HttpConnectionHost {
   bool take_upgrade(const HttpRequest& request, std::unique_ptr<TcpConnection>& tcp,
                     std::span<const uint8_t> rest) override;
   void finished(uint64_t id) override;
-  void on_accept(uv_tcp_t* handle);
+  void on_accept(uv_tcp_t* handle, ConnectionSlot slot);
 
   uv_loop_t* loop_;
   HttpHandler handler_;

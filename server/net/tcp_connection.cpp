@@ -42,8 +42,9 @@ class ClosingConnection {
     while (!registry().empty()) registry().begin()->second->finish();
   }
 
-  static void begin(uv_tcp_t* handle) {
-    auto* closing = new ClosingConnection(handle);
+  // The slot goes when the socket does: a peer lingering in a close still holds its place.
+  static void begin(uv_tcp_t* handle, ConnectionSlot slot) {
+    auto* closing = new ClosingConnection(handle, std::move(slot));
     auto* stream = reinterpret_cast<uv_stream_t*>(handle);
     uv_read_stop(stream);
     uv_read_start(stream, on_alloc, on_read);
@@ -58,7 +59,8 @@ class ClosingConnection {
  private:
   static constexpr uint64_t kDeadlineMs = 5000;
 
-  explicit ClosingConnection(uv_tcp_t* handle) : handle_(handle), timer_(new uv_timer_t{}) {
+  ClosingConnection(uv_tcp_t* handle, ConnectionSlot slot)
+      : handle_(handle), slot_(std::move(slot)), timer_(new uv_timer_t{}) {
     uv_timer_init(handle->loop, timer_);
     timer_->data = this;
     uv_timer_start(timer_, [](uv_timer_t* timer) { static_cast<ClosingConnection*>(timer->data)->finish(); },
@@ -88,6 +90,7 @@ class ClosingConnection {
   }
 
   uv_tcp_t* handle_;
+  ConnectionSlot slot_;
   uv_timer_t* timer_;
 };
 
@@ -103,8 +106,8 @@ Endpoint peer_endpoint_of(const uv_tcp_t* handle) {
   return Endpoint::from_sockaddr(reinterpret_cast<const sockaddr*>(&address));
 }
 
-TcpConnection::TcpConnection(uv_tcp_t* handle)
-    : handle_(handle), peer_(peer_endpoint_of(handle)), peer_address_(peer_.to_string()) {
+TcpConnection::TcpConnection(uv_tcp_t* handle, ConnectionSlot slot)
+    : handle_(handle), slot_(std::move(slot)), peer_(peer_endpoint_of(handle)), peer_address_(peer_.to_string()) {
   handle_->data = this;
   uv_tcp_nodelay(handle_, 1);
 }
@@ -306,7 +309,7 @@ void TcpConnection::close_after_flush() {
   uv_tcp_t* handle = handle_;
   handle_->data = nullptr;  // pending write callbacks find no owner
   handle_ = nullptr;
-  ClosingConnection::begin(handle);
+  ClosingConnection::begin(handle, std::move(slot_));
 }
 
 void TcpConnection::close() {
@@ -316,6 +319,7 @@ void TcpConnection::close() {
   handle_->data = nullptr;
   uv_close(reinterpret_cast<uv_handle_t*>(handle_), free_handle);
   handle_ = nullptr;
+  slot_.reset();
 }
 
 void TcpConnection::fail(std::string_view reason) {

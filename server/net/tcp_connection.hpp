@@ -10,6 +10,7 @@
 
 #include <uv.h>
 
+#include "server/net/connection_limiter.hpp"
 #include "server/net/endpoint.hpp"
 #include "server/net/file_sender.hpp"
 
@@ -24,8 +25,9 @@ class TcpConnection {
   // The peer closed, reset or a read failed. Called last: the owner may destroy us inside.
   using ClosedCallback = std::function<void(std::string_view reason)>;
 
-  // Takes ownership of an initialised, accepted handle.
-  explicit TcpConnection(uv_tcp_t* handle);
+  // Takes ownership of an initialised, accepted handle, and of its place among the server's
+  // connections ([limits]), given back when the socket is closed.
+  explicit TcpConnection(uv_tcp_t* handle, ConnectionSlot slot = {});
   ~TcpConnection();
   TcpConnection(const TcpConnection&) = delete;
   TcpConnection& operator=(const TcpConnection&) = delete;
@@ -82,6 +84,7 @@ class TcpConnection {
   void on_file_sent(size_t queued, bool ok, size_t sent);
 
   uv_tcp_t* handle_;
+  ConnectionSlot slot_;  // moves with us (a WebSocket upgrade), then to a graceful close
   std::unique_ptr<FileSender> file_sender_;     // a body going out with sendfile()
   std::vector<std::vector<uint8_t>> after_file_;  // writes that must wait for it
   Endpoint peer_;

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include "server/net/tcp_connection.hpp"
+
 namespace liverelay {
 namespace {
 
@@ -15,7 +17,7 @@ constexpr int kListenBacklog = 1024;
 }  // namespace
 
 Result<std::unique_ptr<TcpListener>> TcpListener::listen(uv_loop_t* loop, const Endpoint& endpoint,
-                                                         AcceptCallback on_accept) {
+                                                         AcceptCallback on_accept, ConnectionLimiter* limiter) {
   auto address = endpoint.to_sockaddr();
   if (!address) return tl::unexpected(address.error());
   auto* handle = new uv_tcp_t{};
@@ -26,11 +28,11 @@ Result<std::unique_ptr<TcpListener>> TcpListener::listen(uv_loop_t* loop, const 
     uv_close(reinterpret_cast<uv_handle_t*>(handle), free_handle);
     return fail(Errc::io, fmt::format("listen on {}: {}", endpoint.to_string(), uv_strerror(rc)));
   }
-  return std::unique_ptr<TcpListener>(new TcpListener(handle, std::move(on_accept)));
+  return std::unique_ptr<TcpListener>(new TcpListener(handle, std::move(on_accept), limiter));
 }
 
-TcpListener::TcpListener(uv_tcp_t* handle, AcceptCallback on_accept)
-    : handle_(handle), on_accept_(std::move(on_accept)) {
+TcpListener::TcpListener(uv_tcp_t* handle, AcceptCallback on_accept, ConnectionLimiter* limiter)
+    : handle_(handle), on_accept_(std::move(on_accept)), limiter_(limiter) {
   handle_->data = this;
 }
 
@@ -55,7 +57,17 @@ void TcpListener::on_connection(uv_stream_t* server, int status) {
     uv_close(reinterpret_cast<uv_handle_t*>(client), free_handle);
     return;
   }
-  self->on_accept_(client);
+  ConnectionSlot slot;
+  if (self->limiter_ != nullptr) {
+    auto admitted = self->limiter_->admit(peer_endpoint_of(client).host);
+    if (!admitted) {
+      // Accepted to be closed: left in the backlog it would wake the loop again and again.
+      uv_close(reinterpret_cast<uv_handle_t*>(client), free_handle);
+      return;
+    }
+    slot = std::move(*admitted);
+  }
+  self->on_accept_(client, std::move(slot));
 }
 
 }  // namespace liverelay

@@ -2,6 +2,7 @@
 #include "server/record/disk_writer.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -64,7 +65,12 @@ Result<void> write_file(const std::filesystem::path& path, std::span<const uint8
   if (fd < 0) return io_error("open", path, errno);
   auto written = write_all(fd, bytes, path);
   if (written && sync && ::fdatasync(fd) != 0) written = io_error("fdatasync", path, errno);
+  struct stat info {};
+  const bool regular = ::fstat(fd, &info) == 0 && S_ISREG(info.st_mode);
   if (::close(fd) != 0 && written) written = io_error("close", path, errno);
+  // A truncated file is never listed: removed, it gives its space back (on a full disk, the
+  // part of a segment that fitted) and leaves nothing for a later repair to trip on.
+  if (!written && regular) ::unlink(path.c_str());
   return written;
 }
 
@@ -75,7 +81,11 @@ Result<void> replace_file(const std::filesystem::path& path, const std::string& 
   // Synced before the rename: after a power cut the name points at the old or the new text,
   // never at an empty file.
   if (auto written = write_file(temporary, bytes, true); !written) return written;
-  if (::rename(temporary.c_str(), path.c_str()) != 0) return io_error("rename to", path, errno);
+  if (::rename(temporary.c_str(), path.c_str()) != 0) {
+    auto renamed = io_error("rename to", path, errno);
+    ::unlink(temporary.c_str());
+    return renamed;
+  }
   return {};
 }
 

@@ -10,27 +10,32 @@ Recorder::Recorder(uv_loop_t* loop, std::filesystem::path folder, hls::SegmentFo
     : folder_(std::move(folder)), dvr_window_ms_(dvr_window_ms), playlist_(format, segment_s), writer_(loop) {}
 
 void Recorder::on_segment(const ListedSegment& segment) {
+  // After a failed write the disk is most likely full: every later write would fail too, each
+  // leaving a hole in the replay. Stopping keeps what was written a clean, playable recording.
+  if (stopped_) return;
   if (segment.init) {
     const size_t size = segment.init->size();
     writer_.write_file(folder_ / segment.entry.init_uri, segment.init,
                        [this, size](const Result<void>& outcome) { count(outcome, size); });
   }
+  // A replay lists whole segments: the live playlist's parts, kept for every segment of the
+  // broadcast, would be most of the recording's memory.
+  hls::SegmentEntry entry = segment.entry;
+  entry.parts.clear();
+  entry.parts.shrink_to_fit();
   const size_t size = segment.bytes ? segment.bytes->size() : 0;
-  writer_.write_file(folder_ / segment.entry.uri, segment.bytes,
-                     [this, entry = segment.entry, size](const Result<void>& outcome) {
-                       on_segment_written(entry, size, outcome);
+  auto path = folder_ / entry.uri;  // before `entry` moves into the callback
+  writer_.write_file(std::move(path), segment.bytes,
+                     [this, entry = std::move(entry), size](const Result<void>& outcome) mutable {
+                       on_segment_written(std::move(entry), size, outcome);
                      });
 }
 
 // Only segments on disk are listed: a replay never names a file that is not there.
 void Recorder::on_segment_written(hls::SegmentEntry entry, size_t size, const Result<void>& outcome) {
   count(outcome, size);
-  if (!outcome) {
-    gap_ = true;
-    return;
-  }
-  entry.discontinuity = entry.discontinuity || gap_;
-  gap_ = false;
+  // Queued before a write that failed, a segment would follow a hole: it is left out.
+  if (!outcome || stopped_) return;
   playlist_.append(std::move(entry));
   ++status_.segments;
   dvr_text_ = std::make_shared<const std::string>(playlist_.write_window(dvr_window_ms_));
@@ -44,7 +49,14 @@ void Recorder::count(const Result<void>& outcome, size_t size) {
   }
   ++status_.errors;
   status_.last_error = outcome.error().message;
-  logger("record")->warn("{}: {}", folder_.string(), outcome.error().message);
+  if (stopped_) {
+    logger("record")->debug("{}: {}", folder_.string(), outcome.error().message);
+    return;
+  }
+  stopped_ = true;
+  status_.state = "failed";
+  logger("record")->error("{}: recording stopped ({} segments kept), the live stream goes on: {}", folder_.string(),
+                          status_.segments, outcome.error().message);
 }
 
 void Recorder::write_playlist(std::function<void(const Result<void>&)> done) {
@@ -63,12 +75,14 @@ void Recorder::finish(std::function<void(const RecordingStatus&)> done) {
     playlist_.end();
     dvr_text_.reset();
     if (playlist_.size() == 0) {
-      status_.state = "empty";
+      status_.state = stopped_ ? "failed" : "empty";
       done(status_);
       return;
     }
-    write_playlist([this, done](const Result<void>& outcome) {
-      status_.state = outcome ? "complete" : "failed";
+    // Stopped early, the segments on disk still make a VOD: worth the try, a playlist is small.
+    const bool stopped = stopped_;
+    write_playlist([this, done, stopped](const Result<void>& outcome) {
+      status_.state = !outcome ? "failed" : stopped ? "partial" : "complete";
       done(status_);
     });
   });

@@ -1,6 +1,7 @@
 // The recording of one broadcast: the segments the live HLS lists, written as files into the
 // broadcast's folder, and its playlist rewritten after each (EVENT while live, VOD at the end).
-// A failed write (a full disk) is counted and skipped: the live stream never notices.
+// The first failed write (a full disk) stops the recording, said once in the log and in its
+// status; what is on disk stays playable, and the live stream never notices.
 #pragma once
 
 #include <cstdint>
@@ -18,10 +19,12 @@
 namespace liverelay {
 
 struct RecordingStatus {
-  std::string state = "recording";  // recording, finishing, then complete, empty or failed
+  // recording, failed (a write failed: nothing more is written), finishing, then complete,
+  // partial (stopped early, its VOD playlist written), empty or failed
+  std::string state = "recording";
   uint64_t bytes = 0;               // written to disk
   uint64_t segments = 0;            // written and listed
-  uint64_t errors = 0;              // writes that failed
+  uint64_t errors = 0;              // writes that failed (the first stops the recording)
   std::string last_error;
 };
 
@@ -52,7 +55,7 @@ class Recorder {
   hls::RecordingPlaylist playlist_;
   std::shared_ptr<const std::string> dvr_text_;
   RecordingStatus status_;
-  bool gap_ = false;  // a segment could not be written: the next one follows a discontinuity
+  bool stopped_ = false;  // a write failed: no more segments are written
   DiskWriter writer_;  // last: destroyed first, so no write reports to a half-destroyed recorder
 };
 

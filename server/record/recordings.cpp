@@ -46,6 +46,7 @@ HlsPackager::SegmentListener Recordings::on_broadcast_begin(const std::string& s
   auto id = store_.begin(stream, started_at_ms);
   if (!id) {
     logger("record")->error("{}: broadcast not indexed: {}", stream, id.error().message);
+    not_recorded(stream, "broadcast not indexed: " + id.error().message);
     return {};
   }
   Active active{BroadcastRef{*id, started_at_ms}, nullptr};
@@ -53,6 +54,7 @@ HlsPackager::SegmentListener Recordings::on_broadcast_begin(const std::string& s
     const std::string folder = relative_folder(stream, *id);
     if (auto set = store_.set_recording(*id, "recording", folder); !set) {
       logger("record")->error("{}: broadcast {} not recorded: {}", stream, *id, set.error().message);
+      not_recorded(stream, "broadcast not recorded: " + set.error().message);
     } else {
       active.recorder = std::make_unique<Recorder>(loop_, options_.data_dir / folder, options_.format,
                                                    options_.segment_s, options_.dvr_window_ms);
@@ -100,13 +102,19 @@ void Recordings::on_recording_closed(int64_t id, const RecordingStatus& status) 
   }
   logger("record")->info("{}: broadcast {} recording {}: {:.1f} s, {} bytes, {} write errors", stream, id,
                          status.state, static_cast<double>(duration_ms) / 1000.0, status.bytes, status.errors);
-  if (status.state == "empty") {
+  if (status.segments == 0) {  // empty, or failed before its first segment: nothing to keep
     if (auto found = store_.find(id); found && *found) remove_files(**found);
   }
   if (status.state == "complete" && on_finished_) {
     on_finished_(FinishedRecording{stream, id, duration_ms, static_cast<int64_t>(status.bytes)});
   }
   enforce_retention(wall_ms());
+}
+
+// The stats tell why a broadcast that should have been recorded is not (the index on a full disk).
+void Recordings::not_recorded(const std::string& stream, std::string why) {
+  if (!options_.enabled) return;
+  last_status_[stream] = RecordingStatus{"failed", 0, 0, 1, std::move(why)};
 }
 
 std::optional<BroadcastRef> Recordings::current(const std::string& stream) const {

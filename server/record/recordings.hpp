@@ -87,6 +87,7 @@ class Recordings final : public BroadcastObserver {
   };
 
   void on_recording_closed(int64_t id, const RecordingStatus& status);
+  void not_recorded(const std::string& stream, std::string why);
   void repair(const Broadcast& broadcast);
   void remove_files(const Broadcast& broadcast);
 

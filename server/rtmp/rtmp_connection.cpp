@@ -3,15 +3,18 @@
 
 #include <random>
 
+#include <fmt/format.h>
+
 #include "server/clock.hpp"
 #include "server/logging.hpp"
 
 namespace liverelay {
 namespace {
 
-rtmp::ServerSessionOptions session_options() {
+rtmp::ServerSessionOptions session_options(const RtmpLimits& limits) {
   rtmp::ServerSessionOptions options;
   options.seed = std::random_device{}();
+  options.limits.max_message_size = limits.max_message_bytes;
   return options;
 }
 
@@ -19,16 +22,18 @@ rtmp::ServerSessionOptions session_options() {
 
 RtmpConnection::RtmpConnection(uv_loop_t* loop, uint64_t id, std::unique_ptr<TcpConnection> socket,
                                StreamRegistry& registry, const PublishAuth& auth, Webhooks& hooks,
-                               TurnFlusher& flusher, FinishedCallback on_finished)
+                               TurnFlusher& flusher, const RtmpLimits& limits, FinishedCallback on_finished)
     : id_(id),
       socket_(std::move(socket)),
       registry_(registry),
       auth_(auth),
       hooks_(hooks),
       flusher_(flusher),
+      limits_(limits),
       on_finished_(std::move(on_finished)),
-      session_(session_options()),
-      idle_timer_(loop) {}
+      session_(session_options(limits)),
+      idle_timer_(loop),
+      handshake_timer_(loop) {}
 
 RtmpConnection::~RtmpConnection() {
   cancel_publish_hook();
@@ -40,11 +45,21 @@ void RtmpConnection::start() {
   logger("rtmp")->debug("connection {} from {}", id_, socket_->peer_address());
   socket_->start([this](std::span<const uint8_t> bytes) { on_data(bytes); },
                  [this](std::string_view reason) { finish(reason); });
-  idle_timer_.start(kIdleTimeoutMs, kIdleTimeoutMs, [this] { on_idle(); });
+  arm_idle_timer(kIdleTimeoutMs);
+  // A socket that trickles handshake bytes keeps the idle timer going: this one it cannot.
+  handshake_timer_.start(limits_.handshake_timeout_ms, 0, [this] {
+    if (!session_.handshake_done()) {
+      close(fmt::format("no RTMP handshake within {} s", static_cast<double>(limits_.handshake_timeout_ms) / 1000.0));
+    }
+  });
+}
+
+void RtmpConnection::arm_idle_timer(uint64_t timeout_ms) {
+  idle_timer_.start(timeout_ms, timeout_ms, [this] { on_idle(); });
 }
 
 void RtmpConnection::on_data(std::span<const uint8_t> bytes) {
-  idle_timer_.again();
+  if (stream_ == nullptr) idle_timer_.again();  // a publisher's timer runs on media (on_media)
   read_at_us_ = steady_us();
   auto fed = session_.feed(bytes);
   drain_events();
@@ -97,6 +112,7 @@ void RtmpConnection::on_publish(const rtmp::PublishRequested& request) {
     refuse_busy(request.stream_id, *name);  // before asking: the hook hears only real attempts
     return;
   }
+  if (refuse_if_full(request.stream_id, *name)) return;
   // The session answers nothing until the hook does; the connection reads on meanwhile.
   auto on_answer = [this, stream_id = request.stream_id, name = *name](Result<void> allowed) {
     on_publish_hook(stream_id, name, std::move(allowed));
@@ -128,18 +144,33 @@ void RtmpConnection::on_publish_hook(uint32_t stream_id, const std::string& name
 }
 
 void RtmpConnection::start_publish(uint32_t stream_id, const std::string& name) {
+  // Checked again after the hook: other publishes may have started while it was asked.
+  if (refuse_if_full(stream_id, name)) return;
   stream_ = registry_.begin_broadcast(name, PublisherInfo{id_, socket_->peer_address(), flash_ver_});
   if (stream_ == nullptr) {
     refuse_busy(stream_id, name);
     return;
   }
   published_at_us_ = steady_us();
+  arm_idle_timer(limits_.publisher_idle_ms);
   session_.accept_publish(stream_id);
 }
 
 void RtmpConnection::refuse_busy(uint32_t stream_id, const std::string& name) {
   refuse(stream_id, "NetStream.Publish.BadName", "stream already publishing",
          "publish refused: " + name + " is already live");
+}
+
+// Past [limits] max_streams no new broadcast starts. A name already live is left to be refused
+// as busy: the publisher is told the reason that applies to it.
+bool RtmpConnection::refuse_if_full(uint32_t stream_id, const std::string& name) {
+  const size_t live = registry_.live_count();
+  if (live < limits_.max_streams) return false;
+  if (const Stream* stream = registry_.find(name); stream != nullptr && stream->live()) return false;
+  // NetStream.Publish.Rejected: what librtmp (OBS) and FFmpeg treat as a failed publish.
+  refuse(stream_id, "NetStream.Publish.Rejected", "server full: too many live streams",
+         fmt::format("publish of {} refused: {} streams live ([limits] max_streams)", name, live));
+  return true;
 }
 
 PublisherHookInfo RtmpConnection::hook_info(const std::string& name) const {
@@ -163,6 +194,7 @@ void RtmpConnection::refuse(uint32_t stream_id, std::string_view code, std::stri
 
 void RtmpConnection::on_media(rtmp::MediaReceived media) {
   if (stream_ == nullptr) return;
+  if (media.type == rtmp::MessageType::audio || media.type == rtmp::MessageType::video) idle_timer_.again();
   auto tag = std::make_shared<const media::Buffer>(std::move(media.payload));
   Result<void> handled;
   if (media.type == rtmp::MessageType::video) {
@@ -183,6 +215,7 @@ void RtmpConnection::end_publish() {
   const PublisherHookInfo publisher = hook_info(stream_->name());
   registry_.end_broadcast(*stream_);
   stream_ = nullptr;
+  if (!finished_) arm_idle_timer(kIdleTimeoutMs);  // unpublished, still connected
   const double duration_s = static_cast<double>(steady_us() - published_at_us_) / 1e6;
   hooks_.publish_done(publisher, duration_s, socket_->bytes_in());
 }
@@ -191,6 +224,7 @@ void RtmpConnection::flush() { write_session_output(session_, *socket_); }
 
 void RtmpConnection::close(std::string_view reason) {
   idle_timer_.stop();
+  handshake_timer_.stop();
   socket_->close();
   finish(reason);
 }
@@ -199,6 +233,7 @@ void RtmpConnection::finish(std::string_view reason) {
   if (finished_) return;
   finished_ = true;
   idle_timer_.stop();
+  handshake_timer_.stop();
   cancel_publish_hook();  // a late answer must find nothing to call
   logger("rtmp")->debug("connection {} from {} ended: {}", id_, socket_->peer_address(), reason);
   end_publish();

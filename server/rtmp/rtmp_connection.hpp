@@ -16,25 +16,35 @@
 
 namespace liverelay {
 
+// [limits] that each RTMP connection enforces.
+struct RtmpLimits {
+  uint64_t handshake_timeout_ms = 10'000;    // from accept to a complete handshake (C2 read)
+  uint64_t publisher_idle_ms = 30'000;       // a publisher with no audio or video message this long
+  uint32_t max_message_bytes = 8 * 1024 * 1024;  // a larger RTMP message closes the connection
+  size_t max_streams = 1'000;                // live streams at once; past it a publish is refused
+};
+
 class RtmpConnection {
  public:
   // Called once when the connection is over. The owner destroys the connection later, on a
   // fresh call stack: callers up the stack may still touch it.
   using FinishedCallback = std::function<void(RtmpConnection&)>;
 
-  // A peer that sends nothing for this long is dropped: a stalled encoder or a socket that
-  // never finished its handshake must not hold a stream name or a file descriptor forever.
-  // A player (which sends little) is idle when it has been sent no media for as long: its
-  // stream's publisher left and did not come back.
+  // A peer that sends nothing for this long is dropped: a socket that never publishes nor plays
+  // must not hold a file descriptor forever. A player (which sends little) is idle when it has
+  // been sent no media for as long: its stream's publisher left and did not come back. A
+  // publisher is idle on media alone (RtmpLimits::publisher_idle_ms): a stalled encoder that
+  // still acknowledges must not hold its stream name.
   static constexpr uint64_t kIdleTimeoutMs = 30'000;
   // A player's kernel send buffer (SO_SNDBUF): small enough that a player that stops reading
   // shows up in our queue (and is skipped to the next keyframe) within about a second of
   // media, large enough for a fast player's bursts (a GOP on join goes to our queue anyway).
   static constexpr int kPlayerSendBuffer = 256 * 1024;
 
+  // `limits` outlives the connection (its server's).
   RtmpConnection(uv_loop_t* loop, uint64_t id, std::unique_ptr<TcpConnection> socket,
                  StreamRegistry& registry, const PublishAuth& auth, Webhooks& hooks, TurnFlusher& flusher,
-                 FinishedCallback on_finished);
+                 const RtmpLimits& limits, FinishedCallback on_finished);
   ~RtmpConnection();
 
   void start();
@@ -52,6 +62,8 @@ class RtmpConnection {
   [[nodiscard]] PublisherHookInfo hook_info(const std::string& name) const;
   void cancel_publish_hook();
   void refuse_busy(uint32_t stream_id, const std::string& name);
+  bool refuse_if_full(uint32_t stream_id, const std::string& name);
+  void arm_idle_timer(uint64_t timeout_ms);
   void on_media(rtmp::MediaReceived media);
   void on_play(const rtmp::PlayRequested& request);
   void refuse_play(uint32_t stream_id, std::string_view code, std::string_view log_reason);
@@ -69,9 +81,11 @@ class RtmpConnection {
   const PublishAuth& auth_;
   Webhooks& hooks_;
   TurnFlusher& flusher_;  // a player's live tags go out once per loop turn
+  const RtmpLimits& limits_;
   FinishedCallback on_finished_;
   rtmp::ServerSession session_;
   Timer idle_timer_;
+  Timer handshake_timer_;
   std::string flash_ver_;
   std::string app_;
   // The on_publish request being waited for (0: none). Cancelled when the connection ends, so

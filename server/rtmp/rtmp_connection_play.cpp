@@ -54,6 +54,13 @@ void RtmpConnection::stop_play() {
 }
 
 void RtmpConnection::on_idle() {
+  if (stream_ != nullptr) {
+    logger("rtmp")->warn("{}: publisher {} (connection {}) sent no audio or video for {} s: disconnected",
+                         stream_->name(), socket_->peer_address(), id_,
+                         static_cast<double>(limits_.publisher_idle_ms) / 1000.0);
+    close("publisher idle");
+    return;
+  }
   if (player_ && steady_ms() - player_->last_sent_ms() < static_cast<int64_t>(kIdleTimeoutMs)) return;
   close(player_ ? "nothing to play for 30 s" : "idle for 30 s");
 }

@@ -5,13 +5,23 @@
 
 namespace liverelay {
 
-RtmpServer::RtmpServer(uv_loop_t* loop, StreamRegistry& registry, const PublishAuth& auth, Webhooks& hooks)
-    : loop_(loop), registry_(registry), auth_(auth), hooks_(hooks), flusher_(loop), reaper_(loop) {}
+RtmpServer::RtmpServer(uv_loop_t* loop, StreamRegistry& registry, const PublishAuth& auth, Webhooks& hooks,
+                       RtmpLimits limits, ConnectionLimiter* connections)
+    : loop_(loop),
+      registry_(registry),
+      auth_(auth),
+      hooks_(hooks),
+      limits_(limits),
+      connection_limiter_(connections),
+      flusher_(loop),
+      reaper_(loop) {}
 
 RtmpServer::~RtmpServer() { stop(); }
 
 Result<void> RtmpServer::listen(const Endpoint& endpoint) {
-  auto listener = TcpListener::listen(loop_, endpoint, [this](uv_tcp_t* handle) { on_accept(handle); });
+  auto listener = TcpListener::listen(
+      loop_, endpoint, [this](uv_tcp_t* handle, ConnectionSlot slot) { on_accept(handle, std::move(slot)); },
+      connection_limiter_);
   if (!listener) return tl::unexpected(std::move(listener.error()).context("rtmp"));
   listener_ = std::move(*listener);
   logger("rtmp")->info("listening on {}", listener_->local_endpoint().to_string());
@@ -32,11 +42,11 @@ bool RtmpServer::kick(uint64_t connection_id, std::string_view reason) {
   return true;
 }
 
-void RtmpServer::on_accept(uv_tcp_t* handle) {
+void RtmpServer::on_accept(uv_tcp_t* handle, ConnectionSlot slot) {
   const uint64_t id = next_id_++;
   auto connection = std::make_unique<RtmpConnection>(
-      loop_, id, std::make_unique<TcpConnection>(handle), registry_, auth_, hooks_, flusher_,
-      [this](RtmpConnection& finished) { on_finished(finished); });
+      loop_, id, std::make_unique<TcpConnection>(handle, std::move(slot)), registry_, auth_, hooks_, flusher_,
+      limits_, [this](RtmpConnection& finished) { on_finished(finished); });
   RtmpConnection& started = *connection;
   connections_.emplace(id, std::move(connection));
   started.start();

@@ -16,7 +16,9 @@ namespace liverelay {
 
 class RtmpServer {
  public:
-  RtmpServer(uv_loop_t* loop, StreamRegistry& registry, const PublishAuth& auth, Webhooks& hooks);
+  // `connections` (optional) caps the sockets accepted; it outlives the server.
+  RtmpServer(uv_loop_t* loop, StreamRegistry& registry, const PublishAuth& auth, Webhooks& hooks,
+             RtmpLimits limits = {}, ConnectionLimiter* connections = nullptr);
   ~RtmpServer();
 
   Result<void> listen(const Endpoint& endpoint);
@@ -30,13 +32,15 @@ class RtmpServer {
   [[nodiscard]] Endpoint local_endpoint() const { return listener_->local_endpoint(); }
 
  private:
-  void on_accept(uv_tcp_t* handle);
+  void on_accept(uv_tcp_t* handle, ConnectionSlot slot);
   void on_finished(RtmpConnection& connection);
 
   uv_loop_t* loop_;
   StreamRegistry& registry_;
   const PublishAuth& auth_;
   Webhooks& hooks_;
+  const RtmpLimits limits_;
+  ConnectionLimiter* connection_limiter_;
   TurnFlusher flusher_;  // before the connections: their players cancel with it when they go
   std::unique_ptr<TcpListener> listener_;
   std::map<uint64_t, std::unique_ptr<RtmpConnection>> connections_;

@@ -343,3 +343,59 @@ TEST_CASE("the webrtc section sets the UDP address, announced candidates and the
   REQUIRE_FALSE(refused_udp);
   CHECK(refused_udp.error().message.find("webrtc.udp") != std::string::npos);
 }
+
+TEST_CASE("[limits] defaults are the documented ones") {
+  auto config = parse_config_text("", "liverelay.toml");
+  REQUIRE(config);
+  const LimitsConfig& limits = config->limits;
+  CHECK(limits.max_connections == 10'000);
+  CHECK(limits.max_connections_per_address == 2'000);
+  CHECK(limits.rtmp_handshake_timeout_s == 10);
+  CHECK(limits.publisher_idle_timeout_s == 30);
+  CHECK(limits.max_rtmp_message_bytes == 8'388'608);
+  CHECK(limits.max_streams == 1'000);
+  CHECK(limits.http_max_header_bytes == 16'384);
+  CHECK(limits.http_header_timeout_s == 10);
+}
+
+TEST_CASE("[limits] keys come from the file; the rest keep their defaults") {
+  auto config = parse_config_text("[limits]\nmax_connections = 50\nmax_connections_per_address = 5\n"
+                                  "rtmp_handshake_timeout_s = 1.5\npublisher_idle_timeout_s = 2\n"
+                                  "max_rtmp_message_bytes = 65536\nmax_streams = 2\n"
+                                  "http_max_header_bytes = 1024\n",
+                                  "liverelay.toml");
+  REQUIRE(config);
+  CHECK(config->limits.max_connections == 50);
+  CHECK(config->limits.max_connections_per_address == 5);
+  CHECK(config->limits.rtmp_handshake_timeout_s == Approx(1.5));
+  CHECK(config->limits.publisher_idle_timeout_s == 2);
+  CHECK(config->limits.max_rtmp_message_bytes == 65'536);
+  CHECK(config->limits.max_streams == 2);
+  CHECK(config->limits.http_max_header_bytes == 1024);
+  CHECK(config->limits.http_header_timeout_s == 10);
+}
+
+TEST_CASE("[limits] values out of range or of the wrong type are refused with file, line, key and range") {
+  const std::pair<const char*, const char*> cases[] = {
+      {"[limits]\nmax_connections = 0\n", "liverelay.toml:2: limits.max_connections must be an integer from 1 to 1000000"},
+      {"[limits]\n\nmax_connections_per_address = 2.5\n",
+       "liverelay.toml:3: limits.max_connections_per_address must be an integer from 1 to 1000000"},
+      {"[limits]\nmax_rtmp_message_bytes = 16777216\n",
+       "liverelay.toml:2: limits.max_rtmp_message_bytes must be an integer from 65536 to 16777215"},
+      {"[limits]\nmax_streams = \"many\"\n", "liverelay.toml:2: limits.max_streams must be an integer from 1 to 1000000"},
+      {"[limits]\nhttp_max_header_bytes = 512\n",
+       "liverelay.toml:2: limits.http_max_header_bytes must be an integer from 1024 to 1048576"},
+      {"[limits]\nrtmp_handshake_timeout_s = 0.5\n",
+       "liverelay.toml:2: limits.rtmp_handshake_timeout_s must be a number from 1 to 300"},
+      {"[limits]\npublisher_idle_timeout_s = 7200\n",
+       "liverelay.toml:2: limits.publisher_idle_timeout_s must be a number from 1 to 3600"},
+      {"[limits]\nhttp_header_timeout_s = true\n", "liverelay.toml:2: limits.http_header_timeout_s must be a number from 1 to 300"},
+      {"limits = 3\n", "liverelay.toml:1: [limits] must be a table"},
+  };
+  for (const auto& [text, expected] : cases) {
+    INFO(text);
+    auto refused = parse_config_text(text, "liverelay.toml");
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().message == expected);
+  }
+}
