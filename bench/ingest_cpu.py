@@ -33,16 +33,18 @@ def free_port():
         return s.getsockname()[1]
 
 
-def sample_file():
-    """A 30 s 1280x720 30 fps CBR 2500 kb/s H.264 + 128 kb/s AAC FLV, made once."""
-    path = os.path.join(MEDIA_DIR, "bench-720p-2500k.flv")
+def sample_file(bframes=True, media_dir=MEDIA_DIR):
+    """A 30 s 1280x720 30 fps CBR 2500 kb/s H.264 (x264 veryfast, 2 s GOP) + 128 kb/s AAC FLV, made
+    once; with bframes=False encoded with -bf 0, the stream a WebRTC-minded publisher sends (which
+    liverelay passes through without re-encoding)."""
+    path = os.path.join(media_dir, "bench-720p-2500k.flv" if bframes else "bench-720p-2500k-nobf.flv")
     if os.path.exists(path):
         return path
-    os.makedirs(MEDIA_DIR, exist_ok=True)
+    os.makedirs(media_dir, exist_ok=True)
     subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
                     "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30",
                     "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "30",
-                    "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
+                    "-c:v", "libx264", "-preset", "veryfast", *([] if bframes else ["-bf", "0"]), "-pix_fmt", "yuv420p",
                     "-b:v", "2500k", "-minrate", "2500k", "-maxrate", "2500k", "-bufsize", "1250k",
                     "-x264-params", "nal-hrd=cbr", "-g", "60", "-keyint_min", "60", "-sc_threshold", "0",
                     "-c:a", "aac", "-b:a", "128k", "-ac", "2", "-f", "flv", path + ".tmp.flv"], check=True)

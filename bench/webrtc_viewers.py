@@ -34,28 +34,10 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
-from ingest_cpu import MEDIA_DIR, cpu_seconds, free_port, sample_file, wait_for  # noqa: E402
+from ingest_cpu import cpu_seconds, free_port, sample_file, wait_for  # noqa: E402
 
 BINARY = os.path.join(ROOT, "build", "server", "liverelay")
 WHEP_LOAD = os.path.join(ROOT, "build", "bench", "whep_load", "whep_load")
-
-
-def sample_file_without_bframes():
-    """ingest_cpu.py's sample (x264 veryfast, 2 s GOP, CBR 2.5 Mb/s, AAC 128 kb/s) with -bf 0: the
-    stream a WebRTC-minded publisher sends, which liverelay passes through."""
-    path = os.path.join(MEDIA_DIR, "bench-720p-2500k-nobf.flv")
-    if os.path.exists(path):
-        return path
-    os.makedirs(MEDIA_DIR, exist_ok=True)
-    subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
-                    "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30",
-                    "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "30",
-                    "-c:v", "libx264", "-preset", "veryfast", "-bf", "0", "-pix_fmt", "yuv420p",
-                    "-b:v", "2500k", "-minrate", "2500k", "-maxrate", "2500k", "-bufsize", "1250k",
-                    "-x264-params", "nal-hrd=cbr", "-g", "60", "-keyint_min", "60", "-sc_threshold", "0",
-                    "-c:a", "aac", "-b:a", "128k", "-ac", "2", "-f", "flv", path + ".tmp.flv"], check=True)
-    os.rename(path + ".tmp.flv", path)
-    return path
 
 
 def has_bframes(path):
@@ -211,7 +193,7 @@ def main():
     for path in (BINARY, WHEP_LOAD):
         if not os.access(path, os.X_OK):
             sys.exit(f"missing {path}: cmake --build build -j2 --target liverelay whep_load")
-    plain = sample_file_without_bframes()
+    plain = sample_file(bframes=False)
     if has_bframes(plain):
         sys.exit(f"{plain} has B-frames: delete it and run again")
     counts = sorted({int(x) for x in args.viewers.split(",")} | {0, 1})

@@ -8,6 +8,8 @@ import subprocess
 import sys
 import time
 
+import ingest_cpu  # noqa: E402  (bench/ is on the path: compare.py lives there)
+
 from .common import ANCHOR_DEPS, ANCHOR_SCRIPT, BUILD, MEDIA_DIR, ROOT
 
 TARGETS = ["liverelay", "rtmp_load", "whep_load"]
@@ -66,21 +68,8 @@ def build(log, jobs):
 
 
 def sample(bframes):
-    """bench/ingest_cpu.py's sample: 30 s of 1280x720 30 fps CBR 2.5 Mb/s H.264 (x264 veryfast,
-    2 s GOP; with B-frames unless bframes is False) + 128 kb/s AAC, made once."""
-    path = os.path.join(MEDIA_DIR, "bench-720p-2500k.flv" if bframes else "bench-720p-2500k-nobf.flv")
-    if os.path.exists(path):
-        return path
-    os.makedirs(MEDIA_DIR, exist_ok=True)
-    subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
-                    "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30",
-                    "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "30",
-                    "-c:v", "libx264", "-preset", "veryfast", *([] if bframes else ["-bf", "0"]), "-pix_fmt", "yuv420p",
-                    "-b:v", "2500k", "-minrate", "2500k", "-maxrate", "2500k", "-bufsize", "1250k",
-                    "-x264-params", "nal-hrd=cbr", "-g", "60", "-keyint_min", "60", "-sc_threshold", "0",
-                    "-c:a", "aac", "-b:a", "128k", "-ac", "2", "-f", "flv", path + ".tmp.flv"], check=True)
-    os.rename(path + ".tmp.flv", path)
-    return path
+    """bench/ingest_cpu.py's sample (made once, in build-cmp's media folder)."""
+    return ingest_cpu.sample_file(bframes, MEDIA_DIR)
 
 
 def prepare(log, jobs):
