@@ -52,6 +52,15 @@ async function openPage(path) {
   return page;
 }
 
+// A replay page once its script has fetched the broadcast and shown it: until then the badge
+// holds the HTML's default text ("REPLAY"), whatever the broadcast is.
+async function openReplayPage(id) {
+  const page = await openPage(`/live/${STREAM}/replay/${id}`);
+  await page.waitForFunction(() => document.getElementById('replay-date')?.textContent.trim() !== '', null,
+    { timeout: 10000 });
+  return page;
+}
+
 // currentTime, whether the comment is listed, the like tally and whether a like floats: read in
 // one go, so the position and the list are from the same moment.
 const sample = (page) => page.evaluate((text) => ({
@@ -97,7 +106,7 @@ test('a broadcast with comments is recorded and listed with its VOD playlist', a
   await room.close();
 
   // While live, the replay (an EVENT playlist) plays from the broadcast's start, not its edge.
-  const livePage = await openPage(`/live/${STREAM}/replay/${live.id}`);
+  const livePage = await openReplayPage(live.id);
   assert.equal(await livePage.textContent('#replay-badge'), 'LIVE NOW');
   const playing = await waitFor(async () => {
     const s = await sample(livePage);
@@ -128,7 +137,7 @@ test('a broadcast with comments is recorded and listed with its VOD playlist', a
 
 test('the replay page shows the comment when the playback reaches its offset, and again after a seek back', async () => {
   assert.ok(broadcast, 'the broadcast was recorded');
-  const page = await openPage(`/live/${STREAM}/replay/${broadcast.id}`);
+  const page = await openReplayPage(broadcast.id);
   assert.equal(await page.textContent('#stream-link'), STREAM);
   assert.equal(await page.getAttribute('#stream-link', 'href'), `/live/${STREAM}/`);
   assert.notEqual((await page.textContent('#replay-date')).trim(), '');
