@@ -12,15 +12,9 @@ import { crc32 } from 'node:zlib';
 
 import { launchChromium, launchKillableChromium, WEBRTC_ARGS } from './lib/browser.mjs';
 import { LiveRelay, waitFor } from './lib/harness.mjs';
-import { bframesFlv, noBframesFlv, publishWithFfmpeg } from './lib/media.mjs';
+import { bframesFlv, noBframesFlv } from './lib/media.mjs';
 import { RoomClient } from './lib/room.mjs';
-import { WhepViewer } from './lib/whep.mjs';
-
-async function liveStream(relay, name, file) {
-  const publisher = publishWithFfmpeg(relay.rtmpUrl(name), file, { loop: true });
-  await waitFor(async () => (await relay.stream(name)).live, { timeoutMs: 15000, what: `${name} live` });
-  return publisher;
-}
+import { liveStreamForWhep, WhepViewer } from './lib/whep.mjs';
 
 // Samples `probe` once a second for `seconds`, returning every sample.
 async function sampleEverySecond(seconds, probe) {
@@ -34,7 +28,7 @@ async function sampleEverySecond(seconds, probe) {
 
 test('Chromium plays a live stream over WHEP: video at the source size and Opus audio for 10 s without a stall', async () => {
   const relay = await LiveRelay.start();
-  const publisher = await liveStream(relay, 'rtc', noBframesFlv());
+  const publisher = await liveStreamForWhep(relay, 'rtc', noBframesFlv());
   const browser = await launchChromium({ extraArgs: WEBRTC_ARGS });
   try {
     const viewer = await WhepViewer.open(browser, relay, 'rtc');
@@ -44,6 +38,10 @@ test('Chromium plays a live stream over WHEP: video at the source size and Opus 
     assert.match(viewer.answer, /a=candidate:\S+ 1 udp \d+ 127\.0\.0\.1 \d+ typ host/);
     await waitFor(async () => (await viewer.stats()).video?.framesDecoded > 0,
       { timeoutMs: 15000, what: 'the first video frame decoded' });
+    // Audio starts later than video (the cached GOP is sent at once; Opus waits for the
+    // transcoder to start and the next AAC frames), more so on a busy machine.
+    await waitFor(async () => (await viewer.stats()).audio?.packetsReceived > 0,
+      { timeoutMs: 15000, what: 'the first Opus packet' });
     const samples = await sampleEverySecond(10, () => viewer.stats());
     for (let i = 1; i < samples.length; i++) {
       assert.ok(samples[i].currentTime > samples[i - 1].currentTime,
@@ -72,7 +70,7 @@ test('Chromium plays a live stream over WHEP: video at the source size and Opus 
 
 test('the room on the data channel: comments both ways with the WebSocket, the WHEP viewer counted until DELETE', async () => {
   const relay = await LiveRelay.start();
-  const publisher = await liveStream(relay, 'talk', noBframesFlv());
+  const publisher = await liveStreamForWhep(relay, 'talk', noBframesFlv());
   const browser = await launchChromium({ extraArgs: WEBRTC_ARGS });
   const socket = await RoomClient.open(relay, 'talk');
   const viewers = async () => (await relay.stream('talk')).viewers.current;
@@ -125,7 +123,7 @@ test('the room on the data channel: comments both ways with the WebSocket, the W
 
 test('the WHEP resource: 404 for a stream that is not live, 400 for a bad offer, 415 without SDP, CORS preflight, 429 past 50 sessions from one address', async () => {
   const relay = await LiveRelay.start();
-  const publisher = await liveStream(relay, 'res', noBframesFlv());
+  const publisher = await liveStreamForWhep(relay, 'res', noBframesFlv());
   try {
     const whep = (name, init) => fetch(`${relay.httpUrl}/live/${name}/whep`, init);
     const post = (name, body, type = 'application/sdp') => whep(name, { method: 'POST', headers: { 'content-type': type }, body });
@@ -191,7 +189,7 @@ function forgedBindingRequest(username) {
 
 test('hostile datagrams: garbage, forged checks and a DTLS flood from a stranger create nothing and leave the viewer playing', async () => {
   const relay = await LiveRelay.start();
-  const publisher = await liveStream(relay, 'tough', noBframesFlv());
+  const publisher = await liveStreamForWhep(relay, 'tough', noBframesFlv());
   const browser = await launchChromium({ extraArgs: WEBRTC_ARGS });
   const stranger = createSocket('udp4');
   try {
@@ -232,7 +230,7 @@ test('hostile datagrams: garbage, forged checks and a DTLS flood from a stranger
 
 test('a B-frame publisher plays over WHEP, re-encoded once without B-frames; with reencode_bframes = false WHEP answers 422 naming the setting', async () => {
   const relay = await LiveRelay.start();
-  const publisher = await liveStream(relay, 'bframes', bframesFlv());
+  const publisher = await liveStreamForWhep(relay, 'bframes', bframesFlv());
   const browser = await launchChromium({ extraArgs: WEBRTC_ARGS });
   try {
     const viewer = await WhepViewer.open(browser, relay, 'bframes');
@@ -253,7 +251,7 @@ test('a B-frame publisher plays over WHEP, re-encoded once without B-frames; wit
   }
 
   const strict = await LiveRelay.start({ config: '[webrtc]\nreencode_bframes = false\n' });
-  const strictPublisher = await liveStream(strict, 'bframes', bframesFlv());
+  const strictPublisher = await liveStreamForWhep(strict, 'bframes', bframesFlv());
   try {
     // The GOP cache must hold frames to tell: wait for the first HLS segment (a whole GOP).
     await waitFor(async () => (await fetch(`${strict.httpUrl}/live/bframes/index.m3u8`)).ok, { timeoutMs: 15000, what: 'a playlist' });
@@ -269,7 +267,7 @@ test('a B-frame publisher plays over WHEP, re-encoded once without B-frames; wit
 
 test('a viewer that goes away without DELETE is freed: at once when it closes DTLS, after 30 s of silence when it vanishes', async () => {
   const relay = await LiveRelay.start();
-  const publisher = await liveStream(relay, 'gone', noBframesFlv());
+  const publisher = await liveStreamForWhep(relay, 'gone', noBframesFlv());
   const sessions = async () => (await relay.json('/api/v1/server')).connections.webrtc;
   const viewers = async () => (await relay.stream('gone')).viewers.current;
   try {
@@ -310,7 +308,7 @@ test('webrtc.candidates replace the bound address in answers (the public address
     .toString().trim().split('=')[1];
   const relay = await LiveRelay.start({ config: '[webrtc]\ncandidates = ["203.0.113.7", "2001:db8::7"]\n' +
     `certificate_file = "${certificate}"\nkey_file = "${key}"\n` });
-  const publisher = await liveStream(relay, 'nat', noBframesFlv());
+  const publisher = await liveStreamForWhep(relay, 'nat', noBframesFlv());
   try {
     const offer = readFileSync(new URL('../data/webrtc/chromium_156_whep_offer.sdp', import.meta.url), 'utf8');
     const response = await fetch(`${relay.httpUrl}/live/nat/whep`, { method: 'POST', headers: { 'content-type': 'application/sdp' }, body: offer });

@@ -1,6 +1,20 @@
 // A WHEP viewer inside headless Chromium: the page's own RTCPeerConnection, offer POSTed to the
 // server, media and the `room` data channel observed through getStats and window globals.
 
+import { waitFor } from './harness.mjs';
+import { publishWithFfmpeg } from './media.mjs';
+
+// Publishes `file` looped and waits until the stream is live with its video configuration in:
+// until then WHEP answers 503 + Retry-After (a CI run on a busy machine POSTed in between).
+export async function liveStreamForWhep(relay, name, file) {
+  const publisher = publishWithFfmpeg(relay.rtmpUrl(name), file, { loop: true });
+  await waitFor(async () => {
+    const stream = await relay.stream(name);
+    return stream.live && stream.video !== null;
+  }, { timeoutMs: 15000, what: `${name} live with its video configuration` });
+  return publisher;
+}
+
 // Runs in the page: receive-only video and audio, a `room` channel opened before the offer (as
 // DESIGN.md asks), the answer applied; resolves with the session URL once ICE connects.
 async function startViewerInPage(whepUrl) {
