@@ -11,6 +11,10 @@ senders whose texts carry their send time, so every viewer measures delivery lat
            whether any delivery was lost
   memory   server RSS growth per idle viewer at 10,000 viewers
 
+After the latency scenario, the kernel's floor for it: bench/ws_load/fanout_floor writes to as
+many loopback connections at the same rate with no server logic at all (one writer thread, then
+two) and reads them as ws_load does; no server on the machine can deliver faster.
+
     bench/ws_fanout.py [--quick] [--rounds 2] [--liverelay build/server/liverelay]
 
 Builds ws_load (cmake -S bench/ws_load -B build-bench) and installs the anchor's npm package in
@@ -35,6 +39,7 @@ from ingest_cpu import ROOT, free_port, wait_for  # noqa: E402
 
 BUILD = os.path.join(ROOT, "build-bench")
 WS_LOAD = os.path.join(BUILD, "ws_load")
+FANOUT_FLOOR = os.path.join(BUILD, "fanout_floor")
 ANCHOR_DIR = os.path.join(os.path.dirname(ROOT), "shared", "bench", "ws-fanout")
 ANCHOR_DEPS = os.path.join(BUILD, "ws-anchor")
 # Seconds to wait for deliveries after sending stops: a server that falls behind gets to empty
@@ -54,7 +59,8 @@ def build_ws_load():
     if not os.path.exists(os.path.join(BUILD, "CMakeCache.txt")):
         subprocess.run(["cmake", "-S", os.path.join(ROOT, "bench", "ws_load"), "-B", BUILD,
                         "-DCMAKE_BUILD_TYPE=Release"], check=True, stdout=subprocess.DEVNULL)
-    subprocess.run(["cmake", "--build", BUILD, "-j2", "--target", "ws_load"], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(["cmake", "--build", BUILD, "-j2", "--target", "ws_load", "fanout_floor"], check=True,
+                   stdout=subprocess.DEVNULL)
 
 
 def install_anchor_deps(anchor_dir):
@@ -222,6 +228,32 @@ def figures(scenario, r):
             **tail}
 
 
+def kernel_floor(args):
+    """The latency scenario with no server at all: fanout_floor writes one small message to each of
+    as many loopback connections at the same rate, from one thread and from two, and reads them
+    back as ws_load does. No server on this machine can deliver faster than this."""
+    rows = []
+    for writers in (1, 2):
+        runs = []
+        for _ in range(args.rounds):
+            out = subprocess.run([FANOUT_FLOOR, "--connections", str(args.latency_viewers), "--rate", "10",
+                                  "--duration", str(args.seconds), "--writers", str(writers)],
+                                 capture_output=True, text=True, timeout=600, check=True)
+            runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        rows.append((writers, {
+            "latency p50 (ms)": statistics.median(r["latency_ms"]["p50"] for r in runs),
+            "latency p99 (ms)": statistics.median(r["latency_ms"]["p99"] for r in runs),
+            "writer CPU per delivery (us)": statistics.median(r["writer_cpu_us_per_delivery"] for r in runs),
+            "reader CPU per delivery (us)": statistics.median(r["reader_cpu_us_per_delivery"] for r in runs),
+            "lost deliveries": statistics.median(r["expected"] - r["received"] for r in runs)}))
+    print(f"kernel floor (fanout_floor, no server): {args.latency_viewers} loopback connections, one "
+          f"120-byte message to each 10 times a second, medians of {args.rounds} round(s)")
+    print("| writer threads | " + " | ".join(rows[0][1].keys()) + " |")
+    print("| ---: |" + " ---: |" * len(rows[0][1]))
+    for writers, figures_of in rows:
+        print(f"| {writers} | " + " | ".join(cell(v) for v in figures_of.values()) + " |", flush=True)
+
+
 def cell(value):
     if value is None:
         return "n/a"
@@ -323,6 +355,8 @@ def main():
                       + ", ".join(f"{k} {cell(v)}" for k, v in figures(scenario, r).items()),
                       file=sys.stderr, flush=True)
     print_table(args, results, servers)
+    if "latency" in chosen:
+        kernel_floor(args)
     for note in notes:
         print(f"note: {note}")
 
