@@ -22,7 +22,7 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ingest_cpu import BINARY, free_port, sample_file, wait_for  # noqa: E402
+from ingest_cpu import BINARY, cpu_seconds, free_port, sample_file, wait_for  # noqa: E402
 
 
 def raise_fd_limit():
@@ -35,15 +35,38 @@ def get(url):
         return r.read()
 
 
-def wrk(url, connections, seconds):
+def wrk(url, connections, seconds, server_pids):
+    """Requests per second, the server's CPU per request (us) and wrk's own CPU (% of a core): wrk
+    reading a segment at full speed can use a whole core, and then it sets the pace, not the server."""
+    server_before, wrk_before = cpu_seconds(server_pids()), resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.monotonic()
     out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s", url],
                          capture_output=True, text=True, check=True, preexec_fn=raise_fd_limit).stdout
+    elapsed = time.monotonic() - started
+    server_cpu = cpu_seconds(server_pids()) - server_before
+    wrk_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wrk_cpu = wrk_after.ru_utime + wrk_after.ru_stime - wrk_before.ru_utime - wrk_before.ru_stime
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     socket_errors = re.search(r"Socket errors: (.*)", out)
     if errors or socket_errors:
         print(f"  note: {url} at {connections} connections: {(errors or socket_errors).group(0)}", file=sys.stderr)
-    return rps
+    requests = rps * elapsed
+    return rps, 1e6 * server_cpu / requests if requests else None, 100 * wrk_cpu / elapsed
+
+
+def children(pid):
+    """nginx's workers: the processes whose parent is its master."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        found.append(int(entry))
+            except (OSError, ValueError):
+                pass
+    return found
 
 
 def main():
@@ -101,16 +124,22 @@ http {{ access_log off; sendfile on; tcp_nopush on; keepalive_requests 1000000;
         size = os.path.getsize(os.path.join(root, segment))
         print(f"HLS serving, wrk -t1, {args.seconds} s per run, median of {args.rounds} A B rounds, "
               f"segment {size} bytes, {os.cpu_count()} cores")
-        print("| what | connections | liverelay (req/s) | nginx from disk (req/s) | ratio |")
-        print("| --- | ---: | ---: | ---: | ---: |")
+        liverelay_pids = [processes[0].pid]
+        nginx_pids = lambda: [processes[-1].pid] + children(processes[-1].pid)  # noqa: E731 (workers)
+        print("| what | connections | liverelay (req/s) | nginx from disk (req/s) | ratio "
+              "| liverelay CPU per request (us) | nginx CPU per request (us) | wrk CPU (% of a core, liverelay / nginx) |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         for what, name in (("playlist", "index.m3u8"), ("segment", segment)):
             for c in [int(x) for x in args.connections.split(",")]:
                 ours, theirs = [], []
                 for _ in range(args.rounds):  # A B A B: drift on the machine hits both alike
-                    ours.append(wrk(base + name, c, args.seconds))
-                    theirs.append(wrk(anchor + name, c, args.seconds))
-                a, b = statistics.median(ours), statistics.median(theirs)
-                print(f"| {what} | {c} | {a:.0f} | {b:.0f} | {a / b:.2f} |", flush=True)
+                    ours.append(wrk(base + name, c, args.seconds, lambda: liverelay_pids))
+                    theirs.append(wrk(anchor + name, c, args.seconds, nginx_pids))
+                a, b = (statistics.median(r[0] for r in runs) for runs in (ours, theirs))
+                cpu_a, cpu_b = (statistics.median(r[1] for r in runs) for runs in (ours, theirs))
+                wrk_a, wrk_b = (statistics.median(r[2] for r in runs) for runs in (ours, theirs))
+                print(f"| {what} | {c} | {a:.0f} | {b:.0f} | {a / b:.2f} | {cpu_a:.1f} | {cpu_b:.1f} "
+                      f"| {wrk_a:.0f} / {wrk_b:.0f} |", flush=True)
     finally:
         for p in reversed(processes):
             p.send_signal(signal.SIGQUIT if p.args[0] == "nginx" else signal.SIGTERM)

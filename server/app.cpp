@@ -63,6 +63,7 @@ StreamOptions stream_options(const Config& config) {
   options.hls.segment_s = config.hls.segment_s;
   options.hls.window = static_cast<size_t>(config.hls.window);
   if (config.hls.low_latency) options.hls.part_s = config.hls.part_s;
+  options.hls.segment_file_directory = config.data_dir;
   options.reconnect_grace_ms = static_cast<int64_t>(config.reconnect_grace_s * 1000.0);
   return options;
 }

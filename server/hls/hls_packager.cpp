@@ -145,8 +145,8 @@ void HlsPackager::close_segment(const hls::ClosedSegment& closed, const media::M
   hls::SharedSegmentBytes new_init;
   const std::string init = store_init(&new_init);
   const auto content_type = std::string(hls::segment_content_type(options_.format));
-  // In a memory file: served with sendfile(), no copy per request.
-  auto segment_bytes = memory_file_segment(*bytes, segment_uri_);
+  // In a file: served with sendfile(), no copy per request.
+  auto segment_bytes = memory_file_segment(*bytes, segment_uri_, options_.segment_file_directory);
   store_.put_segment(segment_uri_, segment_bytes, content_type, init);
   hls::SegmentEntry entry;
   entry.uri = segment_uri_;
@@ -171,7 +171,12 @@ void HlsPackager::close_low_latency_segment(const hls::ClosedSegment& closed, co
     assembler_.reset();
     return;
   }
+  // The parts stay in the assembler's memory file; the segment, read by every player that is
+  // not at the live edge, moves to a file written in one piece (see memory_file_segment).
   auto segment_bytes = assembler_->whole();
+  if (!options_.segment_file_directory.empty()) {
+    segment_bytes = memory_file_segment(segment_bytes->view(), segment_uri_, options_.segment_file_directory);
+  }
   last_segment_bytes_ = assembler_->size();
   assembler_.reset();
   const std::string init = playlist_.open()->init_uri;

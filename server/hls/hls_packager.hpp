@@ -28,6 +28,8 @@ struct HlsOptions {
   size_t window = 6;
   // Low-latency HLS (fMP4 only): partial segments of about this long; 0 for standard HLS.
   double part_s = 0;
+  // Where finished segments' unnamed files go (see memory_file_segment); empty: memory files.
+  std::string segment_file_directory;
 };
 
 // A segment the moment the live playlist lists it, for those that keep it (the recorder).

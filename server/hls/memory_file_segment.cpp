@@ -1,4 +1,4 @@
-// memfd-backed segment bytes: created once per segment, mapped read-only, closed with the last
+// File-backed segment bytes: created once per segment, mapped read-only, closed with the last
 // reference (a response still sending it keeps it alive).
 #include "server/hls/memory_file_segment.hpp"
 
@@ -6,6 +6,7 @@
 #include <cstring>
 #include <string>
 
+#include <fcntl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -25,25 +26,50 @@ bool write_all(int fd, std::span<const uint8_t> bytes) {
   return true;
 }
 
-hls::SharedSegmentBytes fall_back(std::span<const uint8_t> bytes, const char* what) {
+// A new file holding `bytes`, or -1 (errno set).
+int file_with(std::span<const uint8_t> bytes, int fd) {
+  if (fd < 0) return -1;
+  if (!write_all(fd, bytes)) {
+    const int error = errno;
+    ::close(fd);
+    errno = error;
+    return -1;
+  }
+  return fd;
+}
+
+// The directory's file system cannot hold the segment (no O_TMPFILE, full, gone): memfd it is.
+void note_directory_failure(const std::string& directory) {
+  const int error = errno;  // before the logger can touch it
   static bool warned = false;
   if (!warned) {
     warned = true;
-    logger("hls")->warn("segments stay in ordinary memory ({}: {}): served with a copy", what, std::strerror(errno));
+    logger("hls")->warn("segments go to memory files, not {} ({})", directory, std::strerror(error));
+  }
+}
+
+hls::SharedSegmentBytes fall_back(std::span<const uint8_t> bytes, const char* what) {
+  const int error = errno;
+  static bool warned = false;
+  if (!warned) {
+    warned = true;
+    logger("hls")->warn("segments stay in ordinary memory ({}: {}): served with a copy", what, std::strerror(error));
   }
   return hls::in_memory_segment(media::Buffer(bytes.begin(), bytes.end()));
 }
 
 }  // namespace
 
-hls::SharedSegmentBytes memory_file_segment(std::span<const uint8_t> bytes, std::string_view name) {
+hls::SharedSegmentBytes memory_file_segment(std::span<const uint8_t> bytes, std::string_view name,
+                                            const std::string& directory) {
   if (bytes.empty()) return hls::in_memory_segment({});
-  const int fd = memfd_create(std::string(name).c_str(), MFD_CLOEXEC);
-  if (fd < 0) return fall_back(bytes, "memfd_create");
-  if (!write_all(fd, bytes)) {
-    ::close(fd);
-    return fall_back(bytes, "write");
+  int fd = -1;
+  if (!directory.empty()) {
+    fd = file_with(bytes, ::open(directory.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600));
+    if (fd < 0) note_directory_failure(directory);
   }
+  if (fd < 0) fd = file_with(bytes, memfd_create(std::string(name).c_str(), MFD_CLOEXEC));
+  if (fd < 0) return fall_back(bytes, "memfd");
   void* mapped = mmap(nullptr, bytes.size(), PROT_READ, MAP_SHARED, fd, 0);
   if (mapped == MAP_FAILED) {
     ::close(fd);

@@ -2,12 +2,14 @@
 // segments that are exactly their parts, and a playlist that keeps the spec's promises.
 #include <catch2/catch.hpp>
 #include <algorithm>
+#include <filesystem>
 #include <sstream>
 #include <regex>
 #include <string>
 #include <vector>
 
 #include "server/hls/hls_packager.hpp"
+#include "tests/server/storage/temp_dir.hpp"
 #include "tests/codec/hls/av_probe.hpp"
 #include "tests/codec/hls/flv_file.hpp"
 
@@ -66,7 +68,12 @@ HlsOptions low_latency_options() {
 
 TEST_CASE("low-latency packager lists parts as they come and segments are their parts", "[hls][ll]") {
   const auto flv = testing::read_flv_file("h264_aac_320x180_3s.flv");
-  HlsPackager packager("cam", "b1", low_latency_options());
+  // Finished segments served from the assembler's memory file, or copied to a file on disk.
+  testing::TempDir dir;
+  const bool segment_files = GENERATE(false, true);
+  auto options = low_latency_options();
+  if (segment_files) options.segment_file_directory = dir.path().string();
+  HlsPackager packager("cam", "b1", options);
   packager.on_config(flv.video, flv.audio);
   int updates = 0;
   packager.on_update([&] {
@@ -102,7 +109,11 @@ TEST_CASE("low-latency packager lists parts as they come and segments are their 
       joined.insert(joined.end(), bytes.begin(), bytes.end());
       ++part_count;
     }
-    CHECK(joined == bytes_of(packager, segment.uri));  // one copy: the segment is its parts
+    CHECK(joined == bytes_of(packager, segment.uri));  // the segment is its parts
+    const int fd = packager.find(segment.uri)->bytes->file_descriptor();
+    REQUIRE(fd >= 0);  // sendfile() serves it
+    const auto file = std::filesystem::read_symlink("/proc/self/fd/" + std::to_string(fd)).string();
+    CHECK(file.rfind(dir.path().string(), 0) == (segment_files ? 0 : std::string::npos));
   }
   CHECK(updates >= part_count);
 
