@@ -7,8 +7,9 @@ import { test } from 'node:test';
 
 import { launchChromium, WEBRTC_ARGS } from './lib/browser.mjs';
 import { LiveRelay, waitFor } from './lib/harness.mjs';
-import { bframesFlv, noBframesFlv, publishWithFfmpeg } from './lib/media.mjs';
+import { bframesFlv, noBframesFlv } from './lib/media.mjs';
 import { RoomClient } from './lib/room.mjs';
+import { liveStreamForWhep } from './lib/whep.mjs';
 
 const text = (page, selector) => page.evaluate((s) => document.querySelector(s)?.textContent ?? null, selector);
 const currentTime = (page) => page.evaluate(() => document.getElementById('video').currentTime);
@@ -18,12 +19,6 @@ const videoSource = (page) => page.evaluate(() => {
   const video = document.getElementById('video');
   return { stream: video.srcObject !== null, src: video.currentSrc };
 });
-
-async function liveStream(relay, name, file) {
-  const publisher = publishWithFfmpeg(relay.rtmpUrl(name), file, { loop: true });
-  await waitFor(async () => (await relay.stream(name)).live, { timeoutMs: 15000, what: `${name} live` });
-  return publisher;
-}
 
 // Opens the player page, recording uncaught errors, CSP violations and every request but GETs.
 async function openPlayer(browser, relay, path) {
@@ -62,7 +57,7 @@ const connections = async (relay) => (await relay.json('/api/v1/server')).connec
 
 test('the player plays over WebRTC by default, with the room on its data channel, and ends the session on leaving', async () => {
   const relay = await LiveRelay.start();
-  const publisher = await liveStream(relay, 'rtc', noBframesFlv());
+  const publisher = await liveStreamForWhep(relay, 'rtc', noBframesFlv());
   const browser = await launchChromium({ extraArgs: WEBRTC_ARGS });
   let socket;
   try {
@@ -118,7 +113,7 @@ test('the player plays over WebRTC by default, with the room on its data channel
 
 test('?mode=hls plays over hls.js (LL-HLS shown) with the room on the WebSocket', async () => {
   const relay = await LiveRelay.start();
-  const publisher = await liveStream(relay, 'hls', noBframesFlv());
+  const publisher = await liveStreamForWhep(relay, 'hls', noBframesFlv());
   const browser = await launchChromium({ extraArgs: WEBRTC_ARGS });
   try {
     const page = await openPlayer(browser, relay, '/live/hls/?mode=hls');
@@ -140,7 +135,7 @@ test('?mode=hls plays over hls.js (LL-HLS shown) with the room on the WebSocket'
 
 test('a refused offer (B-frames, no re-encode) falls back to LL-HLS; ?mode=webrtc does not', async () => {
   const relay = await LiveRelay.start({ config: '[webrtc]\nreencode_bframes = false\n' });
-  const publisher = await liveStream(relay, 'bf', bframesFlv());
+  const publisher = await liveStreamForWhep(relay, 'bf', bframesFlv());
   const browser = await launchChromium({ extraArgs: WEBRTC_ARGS });
   try {
     const page = await openPlayer(browser, relay, '/live/bf/');
@@ -169,7 +164,7 @@ test('a refused offer (B-frames, no re-encode) falls back to LL-HLS; ?mode=webrt
 test('a WebRTC connection that cannot be made falls back to LL-HLS within about 5 s', async () => {
   // The answer names an address nothing listens on (loopback still): ICE never connects.
   const relay = await LiveRelay.start({ config: '[webrtc]\ncandidates = ["127.0.0.2"]\n' });
-  const publisher = await liveStream(relay, 'ice', noBframesFlv());
+  const publisher = await liveStreamForWhep(relay, 'ice', noBframesFlv());
   const browser = await launchChromium({ extraArgs: WEBRTC_ARGS });
   try {
     const page = await openPlayer(browser, relay, '/live/ice/');
@@ -191,7 +186,7 @@ test('a WebRTC connection that cannot be made falls back to LL-HLS within about 
 
 test('over WebRTC the page shows offline when the broadcast ends, keeps the room on the WebSocket, and is back on WebRTC with the next one', async () => {
   const relay = await LiveRelay.start();
-  let publisher = await liveStream(relay, 'again', noBframesFlv());
+  let publisher = await liveStreamForWhep(relay, 'again', noBframesFlv());
   const browser = await launchChromium({ extraArgs: WEBRTC_ARGS });
   try {
     const page = await openPlayer(browser, relay, '/live/again/');
@@ -208,7 +203,7 @@ test('over WebRTC the page shows offline when the broadcast ends, keeps the room
     }, { timeoutMs: 5000, what: 'the room on the WebSocket, no WHEP session' });
     await waitFor(async () => (await text(page, '#play-mode')) === '', { timeoutMs: 2000, what: 'no mode shown while offline' });
 
-    publisher = await liveStream(relay, 'again', noBframesFlv());
+    publisher = await liveStreamForWhep(relay, 'again', noBframesFlv());
     await waitFor(async () => (await text(page, '#live-badge')) === 'LIVE', { timeoutMs: 10000, what: 'LIVE again' });
     await waitFor(async () => (await text(page, '#play-mode')) === 'WebRTC', { timeoutMs: 10000, what: 'WebRTC again' });
     await assertPlays(page, 2, 'second broadcast');
