@@ -49,8 +49,10 @@ def wrk(url, connections, seconds, server_pids):
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     socket_errors = re.search(r"Socket errors: (.*)", out)
-    if errors or socket_errors:
-        print(f"  note: {url} at {connections} connections: {(errors or socket_errors).group(0)}", file=sys.stderr)
+    if errors:  # an error page is not a served segment: the figure would be meaningless
+        sys.exit(f"{url} at {connections} connections: {errors.group(0)}")
+    if socket_errors:
+        print(f"  note: {url} at {connections} connections: {socket_errors.group(0)}", file=sys.stderr)
     requests = rps * elapsed
     return rps, 1e6 * server_cpu / requests if requests else None, 100 * wrk_cpu / elapsed
 
@@ -81,8 +83,8 @@ def main():
     processes = []
     try:
         rtmp, http, nginx_port = free_port(), free_port(), free_port()
-        # A long window keeps the benchmarked segment in the store for the whole run; wrk's
-        # connections all come from 127.0.0.1: the connection limits are lifted.
+        # A long playlist as a player that joined long ago sees it; wrk's connections all come
+        # from 127.0.0.1: the connection limits are lifted.
         config = os.path.join(workdir, "liverelay.toml")
         with open(config, "w") as f:
             f.write("[hls]\nwindow = 120\n[limits]\nmax_connections = 1000000\nmax_connections_per_address = 1000000\n")
@@ -100,13 +102,17 @@ def main():
             except OSError:
                 return []
         wait_for(lambda: len(segments()) >= 3, 30, "three segments")
-        # The same bytes on disk for nginx: the playlist and one ~650 KB segment.
-        segment = segments()[0]
         root = os.path.join(workdir, "www", "live", "bench")
         os.makedirs(root)
-        for name in ("index.m3u8", segment):
+
+        def copy_for_nginx(name):
+            """The same bytes on disk for nginx; the name to ask both for."""
             with open(os.path.join(root, name), "wb") as f:
                 f.write(get(base + name))
+            return name
+        copy_for_nginx("index.m3u8")
+        # The store keeps 64 MiB of segments (about 3 minutes here): each row asks for the newest.
+        newest_segment = lambda: copy_for_nginx(segments()[-1])  # noqa: E731
         os.makedirs(os.path.join(workdir, "logs"))  # nginx opens its default log before reading the config
         os.chmod(workdir, 0o755)  # nginx's workers run as nobody when started by root
         conf = os.path.join(workdir, "nginx.conf")
@@ -121,16 +127,17 @@ http {{ access_log off; sendfile on; tcp_nopush on; keepalive_requests 1000000;
         processes.append(subprocess.Popen(["nginx", "-c", conf, "-p", workdir + "/"], preexec_fn=raise_fd_limit))
         anchor = f"http://127.0.0.1:{nginx_port}/live/bench/"
         wait_for(lambda: get(anchor + "index.m3u8"), 10, "nginx")
-        size = os.path.getsize(os.path.join(root, segment))
+        size = os.path.getsize(os.path.join(root, newest_segment()))
         print(f"HLS serving, wrk -t1, {args.seconds} s per run, median of {args.rounds} A B rounds, "
-              f"segment {size} bytes, {os.cpu_count()} cores")
+              f"segments of about {size} bytes, {os.cpu_count()} cores")
         liverelay_pids = [processes[0].pid]
         nginx_pids = lambda: [processes[-1].pid] + children(processes[-1].pid)  # noqa: E731 (workers)
         print("| what | connections | liverelay (req/s) | nginx from disk (req/s) | ratio "
               "| liverelay CPU per request (us) | nginx CPU per request (us) | wrk CPU (% of a core, liverelay / nginx) |")
         print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-        for what, name in (("playlist", "index.m3u8"), ("segment", segment)):
+        for what in ("playlist", "segment"):
             for c in [int(x) for x in args.connections.split(",")]:
+                name = "index.m3u8" if what == "playlist" else newest_segment()
                 ours, theirs = [], []
                 for _ in range(args.rounds):  # A B A B: drift on the machine hits both alike
                     ours.append(wrk(base + name, c, args.seconds, lambda: liverelay_pids))
