@@ -76,6 +76,7 @@ def main():
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", default="100,1000")
     parser.add_argument("--rounds", type=int, default=3, help="A B alternations per cell (median reported)")
+    parser.add_argument("--what", default="playlist,segment", help="which rows: playlist, segment or both")
     args = parser.parse_args()
     if not os.path.exists(BINARY):
         sys.exit("build the release binary first: scripts/build release")
@@ -135,7 +136,7 @@ http {{ access_log off; sendfile on; tcp_nopush on; keepalive_requests 1000000;
         print("| what | connections | liverelay (req/s) | nginx from disk (req/s) | ratio "
               "| liverelay CPU per request (us) | nginx CPU per request (us) | wrk CPU (% of a core, liverelay / nginx) |")
         print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-        for what in ("playlist", "segment"):
+        for what in args.what.split(","):
             for c in [int(x) for x in args.connections.split(",")]:
                 name = "index.m3u8" if what == "playlist" else newest_segment()
                 ours, theirs = [], []

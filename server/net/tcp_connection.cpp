@@ -7,6 +7,8 @@
 #include <memory>
 #include <unordered_map>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 
@@ -31,6 +33,16 @@ struct PendingWrite {
 std::array<char, 64 * 1024> g_read_buffer;
 
 void free_handle(uv_handle_t* handle) { delete reinterpret_cast<uv_tcp_t*>(handle); }
+
+// TCP_CORK holds partial segments back until it is lifted (200 ms at most, tcp(7)): a response
+// sent with sendfile() then leaves in full 64 KiB loopback segments, as nginx's `tcp_nopush`
+// makes it, instead of a partial one at every pause of the file (measured: 16.1 segments per
+// 683 KB response with TCP_NODELAY alone, 13.6 for nginx).
+void set_cork(int socket, bool on) {
+  if (socket < 0) return;
+  const int value = on ? 1 : 0;
+  ::setsockopt(socket, IPPROTO_TCP, TCP_CORK, &value, sizeof(value));
+}
 
 // A connection closing gracefully, after its owner is gone: queued bytes go out, then a FIN,
 // and what the peer still sends is read and dropped until it closes too, so that the kernel
@@ -214,9 +226,12 @@ void TcpConnection::write_with_file(std::span<const uint8_t> head, const FileBod
   size_t body_sent = 0;
   bool socket_full = false;
   const int socket = fd();
+  bool corked = false;
   if (queued_bytes_ == 0 && !file_sender_ && body.fd >= 0 && socket >= 0) {
-    // MSG_MORE: the head leaves in the same segment as the file's first bytes.
-    const ssize_t n = ::send(socket, head.data(), head.size(), MSG_MORE | MSG_DONTWAIT | MSG_NOSIGNAL);
+    // Corked: the head leaves in the same segment as the file's first bytes, the body in full ones.
+    set_cork(socket, true);
+    corked = true;
+    const ssize_t n = ::send(socket, head.data(), head.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
     if (n > 0) head_sent = static_cast<size_t>(n);
     if (head_sent == head.size()) {
       off_t offset = 0;
@@ -238,9 +253,10 @@ void TcpConnection::write_with_file(std::span<const uint8_t> head, const FileBod
                                      body.owner, [this, queued](bool ok, size_t sent) { on_file_sent(queued, ok, sent); });
     if (file_sender_) {
       queued_bytes_ += queued;
-      return;
+      return;  // still corked: on_file_sent() lifts it
     }
   }
+  if (corked) set_cork(socket, false);  // the last partial segment goes now
   const OutgoingPart rest[2] = {{head.subspan(head_sent), nullptr}, {body.bytes.subspan(body_sent), body.owner}};
   write_parts(rest);
 }
@@ -250,6 +266,7 @@ void TcpConnection::on_file_sent(size_t queued, bool ok, size_t sent) {
   bytes_out_ += sent;
   traffic::count_out(sent);
   file_sender_.reset();
+  set_cork(fd(), false);
   if (!ok) return;  // the read side reports the failure
   auto waiting = std::move(after_file_);
   after_file_.clear();
@@ -300,6 +317,7 @@ void TcpConnection::close_after_flush() {
   if (file_sender_) {  // what is left of the file goes through the queue, then the waiting writes
     const OutgoingPart rest{file_sender_->rest(), file_sender_->owner()};
     file_sender_.reset();
+    set_cork(fd(), false);
     auto waiting = std::move(after_file_);
     after_file_.clear();
     queued_bytes_ = 0;
