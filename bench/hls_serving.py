@@ -35,12 +35,12 @@ def get(url):
         return r.read()
 
 
-def wrk(url, connections, seconds, server_pids):
+def wrk(url, connections, seconds, server_pids, threads=1):
     """Requests per second, the server's CPU per request (us) and wrk's own CPU (% of a core): wrk
     reading a segment at full speed can use a whole core, and then it sets the pace, not the server."""
     server_before, wrk_before = cpu_seconds(server_pids()), resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
-    out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s", url],
+    out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s", url],
                          capture_output=True, text=True, check=True, preexec_fn=raise_fd_limit).stdout
     elapsed = time.monotonic() - started
     server_cpu = cpu_seconds(server_pids()) - server_before
@@ -77,6 +77,8 @@ def main():
     parser.add_argument("--connections", default="100,1000")
     parser.add_argument("--rounds", type=int, default=3, help="A B alternations per cell (median reported)")
     parser.add_argument("--what", default="playlist,segment", help="which rows: playlist, segment or both")
+    parser.add_argument("--wrk-threads", type=int, default=1,
+                        help="2: wrk no longer the bottleneck, the servers share a core's worth with it")
     args = parser.parse_args()
     if not os.path.exists(BINARY):
         sys.exit("build the release binary first: scripts/build release")
@@ -129,7 +131,7 @@ http {{ access_log off; sendfile on; tcp_nopush on; keepalive_requests 1000000;
         anchor = f"http://127.0.0.1:{nginx_port}/live/bench/"
         wait_for(lambda: get(anchor + "index.m3u8"), 10, "nginx")
         size = os.path.getsize(os.path.join(root, newest_segment()))
-        print(f"HLS serving, wrk -t1, {args.seconds} s per run, median of {args.rounds} A B rounds, "
+        print(f"HLS serving, wrk -t{args.wrk_threads}, {args.seconds} s per run, median of {args.rounds} A B rounds, "
               f"segments of about {size} bytes, {os.cpu_count()} cores")
         liverelay_pids = [processes[0].pid]
         nginx_pids = lambda: [processes[-1].pid] + children(processes[-1].pid)  # noqa: E731 (workers)
@@ -141,8 +143,8 @@ http {{ access_log off; sendfile on; tcp_nopush on; keepalive_requests 1000000;
                 name = "index.m3u8" if what == "playlist" else newest_segment()
                 ours, theirs = [], []
                 for _ in range(args.rounds):  # A B A B: drift on the machine hits both alike
-                    ours.append(wrk(base + name, c, args.seconds, lambda: liverelay_pids))
-                    theirs.append(wrk(anchor + name, c, args.seconds, nginx_pids))
+                    ours.append(wrk(base + name, c, args.seconds, lambda: liverelay_pids, args.wrk_threads))
+                    theirs.append(wrk(anchor + name, c, args.seconds, nginx_pids, args.wrk_threads))
                 a, b = (statistics.median(r[0] for r in runs) for runs in (ours, theirs))
                 cpu_a, cpu_b = (statistics.median(r[1] for r in runs) for runs in (ours, theirs))
                 wrk_a, wrk_b = (statistics.median(r[2] for r in runs) for runs in (ours, theirs))
