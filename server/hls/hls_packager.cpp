@@ -171,12 +171,7 @@ void HlsPackager::close_low_latency_segment(const hls::ClosedSegment& closed, co
     assembler_.reset();
     return;
   }
-  // The parts stay in the assembler's memory file; the segment, read by every player that is
-  // not at the live edge, moves to a file written in one piece (see memory_file_segment).
   auto segment_bytes = assembler_->whole();
-  if (!options_.segment_file_directory.empty()) {
-    segment_bytes = memory_file_segment(segment_bytes->view(), segment_uri_, options_.segment_file_directory);
-  }
   last_segment_bytes_ = assembler_->size();
   assembler_.reset();
   const std::string init = playlist_.open()->init_uri;
@@ -197,7 +192,7 @@ void HlsPackager::close_part(const media::MediaPacket* next, int64_t end_dts_ms)
   hls::SharedSegmentBytes new_init;
   store_init(&new_init);
   if (new_init) pending_init_ = std::move(new_init);
-  if (!assembler_) assembler_.emplace(segment_uri_, last_segment_bytes_ * 2);
+  if (!assembler_) assembler_.emplace(segment_uri_, last_segment_bytes_ * 2, options_.segment_file_directory);
   auto part_bytes = assembler_->append(*bytes);
   const std::string uri = tag_ + "-" + hls::part_uri(playlist_.parts_listed());
   store_.put_part(uri, std::move(part_bytes), std::string(hls::segment_content_type(options_.format)));

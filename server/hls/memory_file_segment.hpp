@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include <sys/types.h>
+
 #include "codec/hls/segment_bytes.hpp"
 
 namespace liverelay {
@@ -18,5 +20,14 @@ namespace liverelay {
 // (measured in docs/BENCHMARKS.md: about 9 % more segment requests a second, for nginx and us).
 hls::SharedSegmentBytes memory_file_segment(std::span<const uint8_t> bytes, std::string_view name,
                                             const std::string& directory = {});
+
+// The pieces, for files built up in place (SegmentAssembler):
+// an unnamed file: O_TMPFILE in `directory`, else (no directory, or it fails: logged once) a
+// memory file named `name`; -1 when neither can be had.
+int open_unnamed_file(const std::string& directory, std::string_view name);
+// pwrite() of all of `bytes` at `offset`; false (errno set) when the file cannot take them.
+bool write_all_at(int fd, std::span<const uint8_t> bytes, off_t offset);
+// Says once that `directory` could not hold segments (errno's reason): memory files from here.
+void note_directory_failure(const std::string& directory);
 
 }  // namespace liverelay

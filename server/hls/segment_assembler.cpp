@@ -1,5 +1,8 @@
-// SegmentAssembler: a sparse memory file written through a shared writable mapping.
+// SegmentAssembler: a sparse unnamed file appended to with pwrite() and read through a shared
+// read-only mapping (the page cache keeps the two in step).
 #include "server/hls/segment_assembler.hpp"
+
+#include "server/hls/memory_file_segment.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -34,46 +37,71 @@ size_t page_rounded(size_t bytes) {
 
 }  // namespace
 
-SegmentAssembler::SegmentAssembler(std::string name, size_t capacity_hint) : name_(std::move(name)) {
+SegmentAssembler::SegmentAssembler(std::string name, size_t capacity_hint, std::string directory)
+    : name_(std::move(name)), directory_(std::move(directory)) {
   reserve(std::max(capacity_hint, kMinimumCapacity));
 }
 
 bool SegmentAssembler::reserve(size_t capacity) {
   capacity = page_rounded(capacity);
   // The file is sparse: only the pages written take memory, whatever the capacity.
-  int fd = memfd_create(name_.c_str(), MFD_CLOEXEC);
+  int fd = open_unnamed_file(directory_, name_);
   if (fd >= 0 && ftruncate(fd, static_cast<off_t>(capacity)) != 0) {
     ::close(fd);
     fd = -1;
   }
-  void* mapped = fd >= 0 ? mmap(nullptr, capacity, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)
+  void* mapped = fd >= 0 ? mmap(nullptr, capacity, PROT_READ, MAP_SHARED, fd, 0)
                          : mmap(nullptr, capacity, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (mapped == MAP_FAILED) {
     if (fd >= 0) ::close(fd);
     return false;
   }
   auto* bytes = static_cast<uint8_t*>(mapped);
-  if (size_ > 0) std::memcpy(bytes, writable_, size_);
+  const std::span<const uint8_t> so_far(bytes_, size_);
+  if (fd >= 0 && !write_all_at(fd, so_far, 0)) {
+    munmap(mapped, capacity);
+    ::close(fd);
+    return false;
+  }
+  if (fd < 0 && size_ > 0) std::memcpy(bytes, so_far.data(), size_);
   file_ = std::make_shared<const MappedBytes>(fd, bytes, capacity);
-  writable_ = bytes;
+  bytes_ = bytes;
+  anonymous_ = fd < 0 ? bytes : nullptr;
   capacity_ = capacity;
   return true;
 }
 
+bool SegmentAssembler::write_at_end(std::span<const uint8_t> part) {
+  if (anonymous_ != nullptr) {
+    std::memcpy(anonymous_ + size_, part.data(), part.size());
+    return true;
+  }
+  return write_all_at(file_->file_descriptor(), part, static_cast<off_t>(size_));
+}
+
 hls::SharedSegmentBytes SegmentAssembler::append(std::span<const uint8_t> part) {
-  if (size_ + part.size() > capacity_ && !reserve(std::max(capacity_ * 2, size_ + part.size()))) {
-    // No memory for a mapping: the part alone, in ordinary memory, is still worth serving.
+  const auto fits = [&] {
+    return size_ + part.size() <= capacity_ || reserve(std::max(capacity_ * 2, size_ + part.size()));
+  };
+  bool written = fits() && write_at_end(part);
+  if (!written && !directory_.empty()) {
+    // The directory's file system is full (or failing): the segment moves to a memory file.
+    note_directory_failure(directory_);
+    directory_.clear();
+    written = reserve(std::max(capacity_, size_ + part.size())) && write_at_end(part);
+  }
+  if (!written) {
+    // No memory for a file or mapping: the part alone, in ordinary memory, is still worth serving.
     return hls::in_memory_segment(media::Buffer(part.begin(), part.end()));
   }
-  std::memcpy(writable_ + size_, part.data(), part.size());
-  const std::span<const uint8_t> window(writable_ + size_, part.size());
+  const std::span<const uint8_t> window(bytes_ + size_, part.size());
   size_ += part.size();
   return std::make_shared<const FileWindow>(file_, window, false);
 }
 
 hls::SharedSegmentBytes SegmentAssembler::whole() const {
   if (!file_) return hls::in_memory_segment({});
-  return std::make_shared<const FileWindow>(file_, std::span<const uint8_t>(writable_, size_), true);
+  return std::make_shared<const FileWindow>(file_, std::span<const uint8_t>(bytes_, size_), true);
 }
 
 }  // namespace liverelay
