@@ -22,6 +22,7 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from compare_lib.common import children  # noqa: E402
 from ingest_cpu import BINARY, cpu_seconds, free_port, sample_file, wait_for  # noqa: E402
 
 
@@ -55,20 +56,6 @@ def wrk(url, connections, seconds, server_pids, threads=1):
         print(f"  note: {url} at {connections} connections: {socket_errors.group(0)}", file=sys.stderr)
     requests = rps * elapsed
     return rps, 1e6 * server_cpu / requests if requests else None, 100 * wrk_cpu / elapsed
-
-
-def children(pid):
-    """nginx's workers: the processes whose parent is its master."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
-                        found.append(int(entry))
-            except (OSError, ValueError):
-                pass
-    return found
 
 
 def main():
@@ -134,7 +121,7 @@ http {{ access_log off; sendfile on; tcp_nopush on; keepalive_requests 1000000;
         print(f"HLS serving, wrk -t{args.wrk_threads}, {args.seconds} s per run, median of {args.rounds} A B rounds, "
               f"segments of about {size} bytes, {os.cpu_count()} cores")
         liverelay_pids = [processes[0].pid]
-        nginx_pids = lambda: [processes[-1].pid] + children(processes[-1].pid)  # noqa: E731 (workers)
+        nginx_pids = lambda: [processes[-1].pid] + children(processes[-1].pid)  # noqa: E731 (master + workers)
         print("| what | connections | liverelay (req/s) | nginx from disk (req/s) | ratio "
               "| liverelay CPU per request (us) | nginx CPU per request (us) | wrk CPU (% of a core, liverelay / nginx) |")
         print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
