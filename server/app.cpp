@@ -1,13 +1,14 @@
 // App: start-up, routing of HTTP requests, and a shutdown that closes every handle.
 #include "server/app.hpp"
 
+#include <sys/resource.h>
+
 #include <csignal>
 #include <filesystem>
 
-#include <sys/resource.h>
-
 #include "server/clock.hpp"
 #include "server/logging.hpp"
+#include "server/net/uv_handles.hpp"
 #include "server/web/site_urls.hpp"
 
 namespace liverelay {
@@ -23,7 +24,7 @@ uv_signal_t* watch_signal(uv_loop_t* loop, int signum, App* app, uv_signal_cb ca
 
 void close_signal(uv_signal_t*& handle) {
   if (handle == nullptr) return;
-  uv_close(reinterpret_cast<uv_handle_t*>(handle), [](uv_handle_t* h) { delete reinterpret_cast<uv_signal_t*>(h); });
+  close_and_delete(handle);
   handle = nullptr;
 }
 

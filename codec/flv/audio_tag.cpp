@@ -18,12 +18,12 @@ constexpr uint8_t kSoundFormatAac = 10;
 constexpr uint8_t kSoundFormatMp3At8kHz = 14;
 
 // Enhanced RTMP v2 AudioPacketType values.
-enum : uint8_t { kSequenceStart = 0, kCodedFrames = 1, kMultitrack = 5 };
+enum : uint8_t { kAudioSequenceStart = 0, kAudioCodedFrames = 1, kAudioMultitrack = 5 };
 
 // E.4.2.1 SoundRate: 5.5, 11, 22 and 44 kHz.
 constexpr std::array<int, 4> kSoundRates = {5512, 11025, 22050, 44100};
 
-Result<AudioTagHeader> parse_legacy(ByteReader& reader, uint8_t first) {
+Result<AudioTagHeader> parse_legacy_audio(ByteReader& reader, uint8_t first) {
   AudioTagHeader header;
   const uint8_t format = first >> 4;
   header.sample_rate = format == kSoundFormatMp3At8kHz ? 8000 : kSoundRates[(first >> 2) & 0x03];
@@ -47,17 +47,17 @@ Result<AudioTagHeader> parse_legacy(ByteReader& reader, uint8_t first) {
 }
 
 // Enhanced RTMP v2 ExAudioTagHeader: [SoundFormat 9 | AudioPacketType:4] [ModEx...] FourCC.
-Result<AudioTagHeader> parse_enhanced(ByteReader& reader, uint8_t first) {
+Result<AudioTagHeader> parse_enhanced_audio(ByteReader& reader, uint8_t first) {
   AudioTagHeader header;
   header.enhanced = true;
   auto packet_type = skip_mod_ex(reader, first & 0x0f, "audio tag");
   if (!packet_type) return tl::unexpected(packet_type.error());
-  if (*packet_type == kMultitrack) return header;  // several tracks in one tag: not relayed yet
+  if (*packet_type == kAudioMultitrack) return header;  // several tracks in one tag: not relayed yet
   auto code = reader.u32be();
   if (!code) return fail(Errc::truncated, "audio tag: enhanced header truncated at FourCC");
   header.codec = audio_codec_for(*code);
-  if (*packet_type == kSequenceStart) header.kind = AudioPacketKind::sequence_start;
-  if (*packet_type == kCodedFrames) header.kind = AudioPacketKind::coded_frames;
+  if (*packet_type == kAudioSequenceStart) header.kind = AudioPacketKind::sequence_start;
+  if (*packet_type == kAudioCodedFrames) header.kind = AudioPacketKind::coded_frames;
   header.payload_offset = reader.position();
   return header;
 }
@@ -68,8 +68,8 @@ Result<AudioTagHeader> parse_audio_tag_header(std::span<const uint8_t> tag) {
   ByteReader reader(tag);
   auto first = reader.u8();
   if (!first) return fail(Errc::truncated, "audio tag: empty");
-  if ((*first >> 4) == kSoundFormatExHeader) return parse_enhanced(reader, *first);
-  return parse_legacy(reader, *first);
+  if ((*first >> 4) == kSoundFormatExHeader) return parse_enhanced_audio(reader, *first);
+  return parse_legacy_audio(reader, *first);
 }
 
 }  // namespace liverelay::flv

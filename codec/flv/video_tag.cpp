@@ -56,7 +56,7 @@ Result<VideoTagHeader> parse_legacy_avc(ByteReader& reader, VideoTagHeader heade
   return header;
 }
 
-Result<VideoTagHeader> parse_legacy(ByteReader& reader, uint8_t first) {
+Result<VideoTagHeader> parse_legacy_video(ByteReader& reader, uint8_t first) {
   VideoTagHeader header;
   header.frame_type = first >> 4;
   const uint8_t codec_id = first & 0x0f;
@@ -87,7 +87,7 @@ VideoPacketKind kind_for(uint8_t packet_type) {
 
 // Enhanced RTMP ExVideoTagHeader: [IsExHeader | FrameType:3 | PacketType:4] [ModEx...]
 // FourCC, then for CodedFrames of avc1/hvc1 only an SI24 CompositionTime.
-Result<VideoTagHeader> parse_enhanced(ByteReader& reader, uint8_t first) {
+Result<VideoTagHeader> parse_enhanced_video(ByteReader& reader, uint8_t first) {
   VideoTagHeader header;
   header.enhanced = true;
   header.frame_type = (first >> 4) & 0x07;
@@ -123,8 +123,8 @@ Result<VideoTagHeader> parse_video_tag_header(std::span<const uint8_t> tag) {
   ByteReader reader(tag);
   auto first = reader.u8();
   if (!first) return fail(Errc::truncated, "video tag: empty");
-  if (*first & kExHeaderBit) return parse_enhanced(reader, *first);
-  return parse_legacy(reader, *first);
+  if (*first & kExHeaderBit) return parse_enhanced_video(reader, *first);
+  return parse_legacy_video(reader, *first);
 }
 
 }  // namespace liverelay::flv

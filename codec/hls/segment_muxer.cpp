@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "codec/av_milliseconds.hpp"
 #include "codec/avc/annexb.hpp"
 #include "codec/hls/stream_parameters.hpp"
 
@@ -19,7 +20,6 @@ extern "C" {
 namespace liverelay::hls {
 namespace {
 
-constexpr AVRational kMilliseconds{1, 1000};
 constexpr AVRational kVideoTimeBase{1, 90000};
 // Before the first inter-packet gap is known: one frame at 30 fps in 90 kHz ticks.
 constexpr int64_t kDefaultVideoDuration = 3000;

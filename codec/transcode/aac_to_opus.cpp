@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "codec/aac/audio_specific_config.hpp"
+#include "codec/av_milliseconds.hpp"
 
 extern "C" {
 #include <libavcodec/avcodec.h>
@@ -23,7 +24,6 @@ constexpr int kOpusChannels = 2;
 constexpr int kOpusFrame = 960;  // 20 ms at 48 kHz: the packet time WebRTC expects
 constexpr int64_t kSamplesPerMs = kOpusRate / 1000;
 constexpr double kMaxJumpMs = 100;
-constexpr AVRational kMilliseconds{1, 1000};
 // ISO 14496-3 4.5.3.1: at most 6144 bits per channel per frame; 8 channels at most here.
 constexpr size_t kMaxAacFrameBytes = 8 * 6144 / 8;
 

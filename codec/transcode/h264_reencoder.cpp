@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "codec/av_milliseconds.hpp"
 #include "codec/avc/nal.hpp"
 #include "codec/avc/profile_level.hpp"
 #include "codec/avc/sps.hpp"
@@ -18,7 +19,6 @@ extern "C" {
 namespace liverelay::transcode {
 namespace {
 
-constexpr AVRational kMilliseconds{1, 1000};
 constexpr int kMaxDimension = 4096;
 constexpr size_t kMaxAccessUnitBytes = 16 * 1024 * 1024;
 constexpr size_t kMaxPendingKeyframes = 64;

@@ -13,8 +13,6 @@ namespace liverelay::rtmp {
 
 namespace {
 
-constexpr uint32_t kExtendedTimestamp = 0xFFFFFF;  // 5.3.1.3: the extended field follows
-constexpr uint32_t kMaxChunkSize = 0x7FFFFFFF;     // 5.4.1: 31 bits, top bit 0
 // 3-byte basic header + 11-byte type-0 message header + 4-byte extended timestamp.
 constexpr size_t kMaxHeaderSize = 18;
 

@@ -11,9 +11,6 @@ namespace liverelay::rtmp {
 
 namespace {
 
-constexpr uint32_t kExtendedTimestamp = 0xFFFFFF;  // 5.3.1.3: the extended field follows
-constexpr uint32_t kMaxChunkSize = 0x7FFFFFFF;     // 5.4.1: 31 bits
-constexpr uint32_t kMaxMessageLength = 0xFFFFFF;   // 5.3.1.2.1: a 24-bit field
 constexpr uint32_t kMinChunkStreamId = 2;          // 0 and 1 mark the longer basic headers
 constexpr uint32_t kMaxChunkStreamId = 65599;      // 5.3.1.1: 3-byte form, 65535 + 64
 

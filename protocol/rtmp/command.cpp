@@ -11,7 +11,7 @@ namespace {
 // Names are sender-chosen: keep error messages short whatever arrives.
 constexpr size_t kMaxNameInError = 64;
 
-std::string quoted(std::string_view name) {
+std::string quoted_name(std::string_view name) {
   const bool cut = name.size() > kMaxNameInError;
   std::string out;
   out.reserve(kMaxNameInError + 5);
@@ -67,7 +67,7 @@ Result<Command> parse_command(const Message& message) {
     const auto transaction_id = (*values)[1].as_number();
     if (!transaction_id) {
       return fail(Errc::malformed,
-                  "command " + quoted(command.name) + ": transaction id is not a number");
+                  "command " + quoted_name(command.name) + ": transaction id is not a number");
     }
     command.transaction_id = *transaction_id;
   }

@@ -14,8 +14,6 @@ namespace liverelay::rtmp {
 
 namespace {
 
-constexpr uint32_t kMaxChunkSize = 0x7FFFFFFF;  // 5.4.1: 31 bits
-
 // 5.4: protocol control messages go on chunk stream 2, message stream 0; 6.2: so do user
 // control messages.
 Message control_message(MessageType type, std::vector<uint8_t> payload) {

@@ -25,6 +25,13 @@ enum class MessageType : uint8_t {
   aggregate = 22,
 };
 
+// RTMP spec 5.3.1.3: a timestamp field of 0xFFFFFF says the 32-bit extended timestamp follows.
+inline constexpr uint32_t kExtendedTimestamp = 0xFFFFFF;
+// RTMP spec 5.4.1: a chunk size has 31 bits (the top one is 0).
+inline constexpr uint32_t kMaxChunkSize = 0x7FFFFFFF;
+// RTMP spec 5.3.1.2.1: a message's length is a 24-bit field.
+inline constexpr uint32_t kMaxMessageLength = 0xFFFFFF;
+
 // Chunk stream ids used by convention for what we send (as nginx-rtmp and SRS do).
 inline constexpr uint32_t kControlChunkStream = 2;
 inline constexpr uint32_t kCommandChunkStream = 3;

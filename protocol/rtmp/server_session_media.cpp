@@ -9,9 +9,6 @@
 namespace liverelay::rtmp {
 namespace {
 
-constexpr uint32_t kExtendedTimestamp = 0xFFFFFF;  // RTMP spec 5.3.1.3
-constexpr uint32_t kMaxMessageLength = 0xFFFFFF;   // 5.3.1.2.1: a 24-bit field
-
 // Our media chunk streams, all below 64: one-byte basic headers (5.3.1.1).
 int media_slot(MessageType type) {
   switch (type) {

@@ -7,7 +7,6 @@ namespace liverelay::websocket {
 namespace {
 
 constexpr uint8_t kFin = 0x80;
-constexpr size_t kMaxControlPayload = 125;  // RFC 6455 5.5
 constexpr size_t kCloseCodeSize = 2;
 
 std::span<const uint8_t> bytes_of(std::string_view text) {

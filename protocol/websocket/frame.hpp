@@ -19,6 +19,9 @@ enum class Opcode : uint8_t {
   pong = 0xA
 };
 
+// RFC 6455 5.5: a control frame's payload is at most 125 bytes.
+inline constexpr size_t kMaxControlPayload = 125;
+
 // RFC 6455 7.4.1 close codes
 inline constexpr uint16_t kCloseNormal = 1000, kCloseGoingAway = 1001, kCloseProtocolError = 1002,
                           kCloseUnsupportedData = 1003, kCloseInvalidPayload = 1007,

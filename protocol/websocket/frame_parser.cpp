@@ -10,7 +10,6 @@ namespace liverelay::websocket {
 namespace {
 
 constexpr uint16_t kCloseNoStatus = 1005;    // RFC 6455 7.4.1: stands for "no code in the payload"
-constexpr uint8_t kMaxControlPayload = 125;  // RFC 6455 5.5
 constexpr uint8_t kLength16 = 126;           // RFC 6455 5.2: 16-bit extended length follows
 constexpr uint8_t kLength64 = 127;           // RFC 6455 5.2: 64-bit extended length follows
 constexpr size_t kMaskBytes = 4;

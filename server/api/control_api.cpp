@@ -10,13 +10,12 @@
 namespace liverelay {
 namespace {
 
-constexpr std::string_view kPrefix = "/api/v1/streams/";
 constexpr std::string_view kKick = "kick";
 
 }  // namespace
 
 std::optional<HttpResponse> ControlApi::route(const HttpRequest& request) {
-  const auto path = split_route_path(request.path, kPrefix);
+  const auto path = split_route_path(request.path, kStreamsApiPrefix);
   if (!path || path->name.empty() || path->rest != kKick) return std::nullopt;
   const std::string name(path->name);
   if (request.method != "POST") return api_error(405, "use POST");

@@ -6,13 +6,14 @@
 
 #include "protocol/http/request_target.hpp"
 #include "server/api/bearer.hpp"
+#include "server/http/json_response.hpp"
+#include "server/http/route_path.hpp"
 #include "server/logging.hpp"
 
 namespace liverelay {
 namespace {
 
 constexpr std::string_view kAll = "/api/v1/history";
-constexpr std::string_view kStreamsPrefix = "/api/v1/streams/";
 constexpr std::string_view kHistorySuffix = "/history";
 // Housekeeping ticks about every second: take the tick that lands near the interval, not the
 // one after it.
@@ -27,10 +28,6 @@ std::optional<std::optional<double>> parse_since(std::string_view query) {
   const auto [last, ec] = std::from_chars(since.value.data(), end, value);
   if (ec != std::errc{} || last != end || !std::isfinite(value)) return std::nullopt;
   return std::optional<double>{value};
-}
-
-std::string to_body(const nlohmann::json& value) {
-  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace
@@ -68,9 +65,10 @@ void HistoryApi::tick(int64_t wall_ms, int64_t steady_ms) {
 std::optional<HttpResponse> HistoryApi::route(const HttpRequest& request) const {
   const std::string_view path = request.path;
   std::optional<std::string> stream;
-  if (path.starts_with(kStreamsPrefix) && path.ends_with(kHistorySuffix) &&
-      path.size() > kStreamsPrefix.size() + kHistorySuffix.size()) {
-    stream = std::string(path.substr(kStreamsPrefix.size(), path.size() - kStreamsPrefix.size() - kHistorySuffix.size()));
+  if (path.starts_with(kStreamsApiPrefix) && path.ends_with(kHistorySuffix) &&
+      path.size() > kStreamsApiPrefix.size() + kHistorySuffix.size()) {
+    stream = std::string(path.substr(kStreamsApiPrefix.size(),
+                                     path.size() - kStreamsApiPrefix.size() - kHistorySuffix.size()));
     if (stream->find('/') != std::string::npos) return std::nullopt;
   } else if (path != kAll) {
     return std::nullopt;
@@ -82,10 +80,10 @@ std::optional<HttpResponse> HistoryApi::route(const HttpRequest& request) const 
   }
   const auto since = parse_since(request.query);
   if (!since) return api_error(400, "since must be a number of seconds since the epoch");
-  if (!stream) return HttpResponse::json(200, to_body(history_.to_json(*since)));
+  if (!stream) return json_response(history_.to_json(*since));
   auto one = history_.stream_json(*stream, *since);
   if (!one) return api_error(404, "no stream of that name live in the last 10 minutes");
-  return HttpResponse::json(200, to_body(*one));
+  return json_response(*one);
 }
 
 }  // namespace liverelay

@@ -12,7 +12,6 @@
 namespace liverelay {
 namespace {
 
-constexpr std::string_view kPrefix = "/api/v1/streams/";
 constexpr std::string_view kPushes = "pushes";
 
 }  // namespace
@@ -39,7 +38,7 @@ nlohmann::json relay_json(const Relays& relays, const std::string& stream) {
 }
 
 std::optional<HttpResponse> RelayApi::route(const HttpRequest& request) {
-  const auto path = split_route_path(request.path, kPrefix);
+  const auto path = split_route_path(request.path, kStreamsApiPrefix);
   if (!path || path->name.empty()) return std::nullopt;
   const std::string stream(path->name);
   const std::string_view action = path->rest;

@@ -6,21 +6,19 @@
 
 #include "server/api/bearer.hpp"
 #include "server/clock.hpp"
+#include "server/http/json_response.hpp"
 #include "server/http/route_path.hpp"
 #include "server/logging.hpp"
 
 namespace liverelay {
 namespace {
 
-constexpr std::string_view kPrefix = "/api/v1/streams/";
 constexpr std::string_view kBroadcasts = "broadcasts";
 
-// Comment text and user names are as users wrote them: never let bad UTF-8 throw.
-HttpResponse json_response(const nlohmann::json& value) {
-  return HttpResponse::json(200, value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+// Durations in seconds to a tenth, as players show them.
+double tenths_of_seconds(int64_t ms) {
+  return std::round(static_cast<double>(ms) / 100.0) / 10.0;
 }
-
-double seconds(int64_t ms) { return std::round(static_cast<double>(ms) / 100.0) / 10.0; }
 
 bool has_playlist(std::string_view state) {
   return state == "recording" || state == "complete" || state == "partial";
@@ -36,7 +34,7 @@ std::optional<int64_t> parse_id(std::string_view text) {
 }  // namespace
 
 std::optional<HttpResponse> ReplayApi::route(const HttpRequest& request) {
-  const auto path = split_route_path(request.path, kPrefix);
+  const auto path = split_route_path(request.path, kStreamsApiPrefix);
   if (!path || path->name.empty() || !path->rest.starts_with(kBroadcasts)) return std::nullopt;
   const std::string stream(path->name);
   std::string_view tail = path->rest.substr(kBroadcasts.size());
@@ -83,7 +81,7 @@ nlohmann::json ReplayApi::broadcast_json(const Broadcast& broadcast, int64_t now
                         {"started_at", broadcast.started_at_ms},
                         {"ended_at", nullptr},
                         {"live", live},
-                        {"duration_s", seconds(std::max<int64_t>(duration_ms, 0))},
+                        {"duration_s", tenths_of_seconds(std::max<int64_t>(duration_ms, 0))},
                         {"peak_viewers", broadcast.peak_viewers},
                         {"comments", broadcast.comments},
                         {"bytes", bytes},

@@ -14,8 +14,6 @@
 namespace liverelay {
 namespace {
 
-constexpr std::string_view kPrefix = "/api/v1/streams/";
-
 // The JSON object in a request body, or nullopt.
 std::optional<nlohmann::json> json_body(const HttpRequest& request) {
   auto body = nlohmann::json::parse(request.body, nullptr, false);
@@ -26,7 +24,7 @@ std::optional<nlohmann::json> json_body(const HttpRequest& request) {
 }  // namespace
 
 std::optional<HttpResponse> RoomApi::route(const HttpRequest& request) {
-  const auto path = split_route_path(request.path, kPrefix);
+  const auto path = split_route_path(request.path, kStreamsApiPrefix);
   if (!path) return std::nullopt;
   const std::string name(path->name);
   const std::string_view action = path->rest;

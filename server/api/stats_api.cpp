@@ -6,17 +6,12 @@
 #include "server/api/process_stats.hpp"
 #include "server/api/relay_api.hpp"
 #include "server/clock.hpp"
+#include "server/http/json_response.hpp"
+#include "server/http/route_path.hpp"
 #include "server/net/traffic_counters.hpp"
 
 namespace liverelay {
 namespace {
-
-constexpr std::string_view kStreamsPrefix = "/api/v1/streams/";
-
-// Encoder names and stream metadata come from the publisher: never let bad UTF-8 throw.
-std::string to_body(const nlohmann::json& value) {
-  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
 
 // Divides rather than multiplies by the step: 3 / 10.0 prints as 0.3, 3 * 0.1 does not.
 double round_to(double value, double step) { return std::round(value / step) / std::round(1.0 / step); }
@@ -116,16 +111,16 @@ std::optional<HttpResponse> StatsApi::route(const HttpRequest& request) {
   if (request.method != "GET" && request.method != "HEAD") {
     return HttpResponse::json(405, R"({"error":"method not allowed"})");
   }
-  if (request.path == "/api/v1/server") return HttpResponse::json(200, to_body(server_json()));
+  if (request.path == "/api/v1/server") return json_response(server_json());
   if (request.path == "/api/v1/streams" || request.path == "/api/v1/streams/") {
     nlohmann::json list = nlohmann::json::array();
     for (const Stream* stream : registry_.all()) list.push_back(stream_json(*stream));
-    return HttpResponse::json(200, to_body(list));
+    return json_response(list);
   }
-  if (request.path.rfind(kStreamsPrefix, 0) == 0) {
-    const std::string name = request.path.substr(kStreamsPrefix.size());
+  if (request.path.rfind(kStreamsApiPrefix, 0) == 0) {
+    const std::string name = request.path.substr(kStreamsApiPrefix.size());
     if (const Stream* stream = registry_.find(name)) {
-      return HttpResponse::json(200, to_body(stream_json(*stream)));
+      return json_response(stream_json(*stream));
     }
   }
   return HttpResponse::not_found();

@@ -13,9 +13,7 @@
 namespace liverelay {
 namespace {
 
-constexpr std::string_view kLivePrefix = "/live/";
 constexpr std::string_view kPlaylist = "index.m3u8";
-constexpr std::string_view kPlaylistType = "application/vnd.apple.mpegurl";
 
 // Body bytes as answered (HEAD sends none); a client that hangs up early still counts them.
 void count_served(Stream& stream, const std::string& method, const HttpResponse& response) {
@@ -35,7 +33,7 @@ HttpResponse not_found() {
 
 // The playlist text shared by every response that sends it (no copy per player).
 HttpResponse playlist_response(const std::shared_ptr<const std::string>& text, std::string_view cache_control) {
-  HttpResponse response = cors_response(std::string(kPlaylistType), cache_control);
+  HttpResponse response = cors_response(std::string(kPlaylistContentType), cache_control);
   response.shared_body = {reinterpret_cast<const uint8_t*>(text->data()), text->size()};
   response.body_owner = text;
   return response;

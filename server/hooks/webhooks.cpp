@@ -1,20 +1,16 @@
 // Webhooks: the JSON bodies (SRS http hooks / nginx-rtmp on_publish style) and their outcomes.
 #include "server/hooks/webhooks.hpp"
 
-#include <cmath>
-
 #include <fmt/format.h>
+
+#include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "server/http/json_response.hpp"
 #include "server/logging.hpp"
 
 namespace liverelay {
 namespace {
-
-// An encoder's flashVer is whatever the peer sent: replace invalid UTF-8, never throw.
-std::string dump(const nlohmann::json& body) {
-  return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
 
 nlohmann::json publisher_json(std::string_view action, const PublisherHookInfo& publisher) {
   return {
@@ -51,8 +47,8 @@ Result<Webhooks::RequestId> Webhooks::ask_publish(const PublisherHookInfo& publi
       decided({});
     }
   };
-  auto started =
-      client_->post(config_.on_publish, dump(publisher_json("on_publish", publisher)), std::move(answered));
+  auto started = client_->post(config_.on_publish, json_text(publisher_json("on_publish", publisher)),
+                               std::move(answered));
   if (!started) return tl::unexpected(std::move(started.error()).context("on_publish"));
   return *started;
 }
@@ -66,7 +62,7 @@ void Webhooks::publish_done(const PublisherHookInfo& publisher, double duration_
   nlohmann::json body = publisher_json("on_publish_done", publisher);
   body["duration_s"] = round_ms(duration_s);
   body["bytes_in"] = bytes_in;
-  notify("on_publish_done", config_.on_publish_done, publisher.stream, dump(body));
+  notify("on_publish_done", config_.on_publish_done, publisher.stream, json_text(body));
 }
 
 void Webhooks::record_done(std::string_view stream, int64_t broadcast_id, std::string_view playlist_url,
@@ -75,7 +71,7 @@ void Webhooks::record_done(std::string_view stream, int64_t broadcast_id, std::s
   const nlohmann::json body = {{"action", "on_record_done"}, {"stream", stream},
                                {"broadcast_id", broadcast_id}, {"playlist_url", playlist_url},
                                {"duration_s", round_ms(duration_s)}, {"bytes", bytes}};
-  notify("on_record_done", config_.on_record_done, stream, dump(body));
+  notify("on_record_done", config_.on_record_done, stream, json_text(body));
 }
 
 void Webhooks::stop() {

@@ -10,6 +10,8 @@
 
 namespace liverelay {
 
+inline constexpr std::string_view kPlaylistContentType = "application/vnd.apple.mpegurl";  // RFC 8216 4
+
 inline HttpResponse cors_response(std::string content_type, std::string_view cache_control) {
   HttpResponse response;
   response.content_type = std::move(content_type);

@@ -7,6 +7,11 @@
 
 namespace liverelay {
 
+// DESIGN.md's URL contract: a stream's media, pages and room live under the first, its API
+// resources under the second.
+inline constexpr std::string_view kLivePrefix = "/live/";
+inline constexpr std::string_view kStreamsApiPrefix = "/api/v1/streams/";
+
 struct RoutePath {
   std::string_view name;  // up to the first '/' after the prefix: never holds a '/', may be empty
   std::string_view rest;  // after that '/': may be empty or hold more '/'

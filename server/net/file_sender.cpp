@@ -6,6 +6,7 @@
 
 #include <cerrno>
 
+#include "server/net/uv_handles.hpp"
 namespace liverelay {
 
 std::unique_ptr<FileSender> FileSender::start(uv_loop_t* loop, int socket, int file, std::span<const uint8_t> bytes,
@@ -34,7 +35,7 @@ FileSender::FileSender(uv_poll_t* poll, int watched, int socket, int file, std::
 FileSender::~FileSender() {
   poll_->data = nullptr;
   // uv_close takes the descriptor out of epoll at once; the handle is freed on the next turn.
-  uv_close(reinterpret_cast<uv_handle_t*>(poll_), [](uv_handle_t* h) { delete reinterpret_cast<uv_poll_t*>(h); });
+  close_and_delete(poll_);
   ::close(watched_);
 }
 

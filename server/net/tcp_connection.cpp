@@ -1,19 +1,20 @@
 // TcpConnection: libuv reads and writes with the handle's lifetime detached from the owner's.
 #include "server/net/tcp_connection.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+
 #include <array>
 #include <cerrno>
 #include <cstring>
 #include <memory>
 #include <unordered_map>
 
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/sendfile.h>
-#include <sys/socket.h>
-
 #include "server/net/endpoint.hpp"
 #include "server/net/traffic_counters.hpp"
+#include "server/net/uv_handles.hpp"
 
 namespace liverelay {
 namespace {
@@ -31,8 +32,6 @@ struct PendingWrite {
 // Reads are consumed synchronously inside the read callback, so one buffer serves every
 // connection of the (single-threaded) loop.
 std::array<char, 64 * 1024> g_read_buffer;
-
-void free_handle(uv_handle_t* handle) { delete reinterpret_cast<uv_tcp_t*>(handle); }
 
 // TCP_CORK holds partial segments back until it is lifted (200 ms at most, tcp(7)): a response
 // sent with sendfile() then leaves in full 64 KiB loopback segments, as nginx's `tcp_nopush`
@@ -96,8 +95,8 @@ class ClosingConnection {
   void finish() {
     registry().erase(reinterpret_cast<uv_stream_t*>(handle_));
     uv_timer_stop(timer_);
-    uv_close(reinterpret_cast<uv_handle_t*>(timer_), [](uv_handle_t* timer) { delete reinterpret_cast<uv_timer_t*>(timer); });
-    uv_close(reinterpret_cast<uv_handle_t*>(handle_), free_handle);  // cancels a write or shutdown still pending
+    close_and_delete(timer_);
+    close_and_delete(handle_);  // cancels a write or shutdown still pending
     delete this;
   }
 
@@ -335,7 +334,7 @@ void TcpConnection::close() {
   file_sender_.reset();
   after_file_.clear();
   handle_->data = nullptr;
-  uv_close(reinterpret_cast<uv_handle_t*>(handle_), free_handle);
+  close_and_delete(handle_);
   handle_ = nullptr;
   slot_.reset();
 }

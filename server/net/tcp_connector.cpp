@@ -1,10 +1,11 @@
 // TcpConnector: uv_getaddrinfo then uv_tcp_connect, with an owner that may leave at any time.
 #include "server/net/tcp_connector.hpp"
 
-#include <cstring>
-
 #include <fmt/format.h>
 
+#include <cstring>
+
+#include "server/net/uv_handles.hpp"
 namespace liverelay {
 
 // Outlives the connector when it must: libuv still holds its requests until their callbacks.
@@ -20,11 +21,9 @@ struct TcpConnector::Attempt {
 
 namespace {
 
-void free_tcp_handle(uv_handle_t* handle) { delete reinterpret_cast<uv_tcp_t*>(handle); }
-
 void close_tcp_handle(uv_tcp_t* handle) {
   auto* raw = reinterpret_cast<uv_handle_t*>(handle);
-  if (!uv_is_closing(raw)) uv_close(raw, free_tcp_handle);
+  if (!uv_is_closing(raw)) uv_close(raw, delete_uv_handle<uv_tcp_t>);
 }
 
 }  // namespace

@@ -4,11 +4,10 @@
 #include <fmt/format.h>
 
 #include "server/net/tcp_connection.hpp"
+#include "server/net/uv_handles.hpp"
 
 namespace liverelay {
 namespace {
-
-void free_handle(uv_handle_t* handle) { delete reinterpret_cast<uv_tcp_t*>(handle); }
 
 // Hundreds of viewers connecting at once (a stream announced to an audience) must not wait for
 // the kernel's SYN retries: the kernel caps this at net.core.somaxconn.
@@ -25,7 +24,7 @@ Result<std::unique_ptr<TcpListener>> TcpListener::listen(uv_loop_t* loop, const 
   int rc = uv_tcp_bind(handle, reinterpret_cast<const sockaddr*>(&*address), 0);
   if (rc == 0) rc = uv_listen(reinterpret_cast<uv_stream_t*>(handle), kListenBacklog, on_connection);
   if (rc != 0) {
-    uv_close(reinterpret_cast<uv_handle_t*>(handle), free_handle);
+    close_and_delete(handle);
     return fail(Errc::io, fmt::format("listen on {}: {}", endpoint.to_string(), uv_strerror(rc)));
   }
   return std::unique_ptr<TcpListener>(new TcpListener(handle, std::move(on_accept), limiter));
@@ -38,7 +37,7 @@ TcpListener::TcpListener(uv_tcp_t* handle, AcceptCallback on_accept, ConnectionL
 
 TcpListener::~TcpListener() {
   handle_->data = nullptr;
-  uv_close(reinterpret_cast<uv_handle_t*>(handle_), free_handle);
+  close_and_delete(handle_);
 }
 
 Endpoint TcpListener::local_endpoint() const {
@@ -54,7 +53,7 @@ void TcpListener::on_connection(uv_stream_t* server, int status) {
   auto* client = new uv_tcp_t{};
   uv_tcp_init(server->loop, client);
   if (uv_accept(server, reinterpret_cast<uv_stream_t*>(client)) != 0) {
-    uv_close(reinterpret_cast<uv_handle_t*>(client), free_handle);
+    close_and_delete(client);
     return;
   }
   ConnectionSlot slot;
@@ -62,7 +61,7 @@ void TcpListener::on_connection(uv_stream_t* server, int status) {
     auto admitted = self->limiter_->admit(peer_endpoint_of(client).host);
     if (!admitted) {
       // Accepted to be closed: left in the backlog it would wake the loop again and again.
-      uv_close(reinterpret_cast<uv_handle_t*>(client), free_handle);
+      close_and_delete(client);
       return;
     }
     slot = std::move(*admitted);

@@ -1,6 +1,7 @@
 // Timer: uv_timer_t with the owner-detached lifetime of every handle here.
 #include "server/net/timer.hpp"
 
+#include "server/net/uv_handles.hpp"
 namespace liverelay {
 
 Timer::Timer(uv_loop_t* loop) : handle_(new uv_timer_t{}) {
@@ -10,8 +11,7 @@ Timer::Timer(uv_loop_t* loop) : handle_(new uv_timer_t{}) {
 
 Timer::~Timer() {
   handle_->data = nullptr;
-  uv_close(reinterpret_cast<uv_handle_t*>(handle_),
-           [](uv_handle_t* handle) { delete reinterpret_cast<uv_timer_t*>(handle); });
+  close_and_delete(handle_);
 }
 
 void Timer::start(uint64_t timeout_ms, uint64_t repeat_ms, std::function<void()> callback) {

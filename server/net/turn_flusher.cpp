@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "server/net/uv_handles.hpp"
 namespace liverelay {
 
 TurnFlusher::TurnFlusher(uv_loop_t* loop) : handle_(new uv_check_t{}) {
@@ -16,7 +17,7 @@ TurnFlusher::TurnFlusher(uv_loop_t* loop) : handle_(new uv_check_t{}) {
 
 TurnFlusher::~TurnFlusher() {
   handle_->data = nullptr;
-  uv_close(reinterpret_cast<uv_handle_t*>(handle_), [](uv_handle_t* h) { delete reinterpret_cast<uv_check_t*>(h); });
+  close_and_delete(handle_);
 }
 
 void TurnFlusher::schedule(Writer& writer) {

@@ -1,14 +1,13 @@
 // UdpSocket: libuv's uv_udp_t with a single receive buffer and synchronous sends.
 #include "server/net/udp_socket.hpp"
 
-#include <memory>
-
 #include <fmt/format.h>
 
+#include <memory>
+
+#include "server/net/uv_handles.hpp"
 namespace liverelay {
 namespace {
-
-void free_handle(uv_handle_t* handle) { delete reinterpret_cast<uv_udp_t*>(handle); }
 
 // Media bursts (a keyframe is hundreds of packets) must not overflow the kernel's buffers.
 constexpr int kSocketBufferBytes = 4 * 1024 * 1024;
@@ -23,7 +22,7 @@ Result<std::unique_ptr<UdpSocket>> UdpSocket::bind(uv_loop_t* loop, const Endpoi
   uv_udp_init(loop, handle);
   int rc = uv_udp_bind(handle, reinterpret_cast<const sockaddr*>(&*address), 0);
   if (rc != 0) {
-    uv_close(reinterpret_cast<uv_handle_t*>(handle), free_handle);
+    close_and_delete(handle);
     return fail(Errc::io, fmt::format("bind UDP {}: {}", endpoint.to_string(), uv_strerror(rc)));
   }
   int size = kSocketBufferBytes;
@@ -44,7 +43,7 @@ UdpSocket::UdpSocket(uv_udp_t* handle, DatagramHandler on_datagram)
 UdpSocket::~UdpSocket() {
   uv_udp_recv_stop(handle_);
   handle_->data = nullptr;
-  uv_close(reinterpret_cast<uv_handle_t*>(handle_), free_handle);
+  close_and_delete(handle_);
 }
 
 bool UdpSocket::send(std::span<const uint8_t> datagram, const sockaddr* to) {

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "server/net/uv_handles.hpp"
 namespace liverelay {
 
 struct WorkerThread::Shared {
@@ -35,9 +36,7 @@ WorkerThread::~WorkerThread() {
   shared_->wake.notify_one();
   thread_.join();
   async_->data = nullptr;
-  uv_close(reinterpret_cast<uv_handle_t*>(async_), [](uv_handle_t* handle) {
-    delete reinterpret_cast<uv_async_t*>(handle);
-  });
+  close_and_delete(async_);
 }
 
 bool WorkerThread::post(Job job) {

@@ -12,11 +12,9 @@
 namespace liverelay {
 namespace {
 
-constexpr std::string_view kLivePrefix = "/live/";
 constexpr std::string_view kReplay = "replay/";
-constexpr std::string_view kPlaylistType = "application/vnd.apple.mpegurl";
 
-HttpResponse not_found() {
+HttpResponse no_such_replay() {
   HttpResponse response = cors_response("text/plain", "no-cache");
   response.status = 404;
   response.body = "no such replay\n";
@@ -66,13 +64,13 @@ std::optional<HttpResponse> ReplayRoutes::route(const HttpRequest& request) {
   if (request.method != "GET" && request.method != "HEAD") return HttpResponse::json(405, R"({"error":"use GET"})");
   int64_t id = 0;
   const auto [end, ec] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
-  if (ec != std::errc{} || end != id_text.data() + id_text.size()) return not_found();
+  if (ec != std::errc{} || end != id_text.data() + id_text.size()) return no_such_replay();
   auto found = store_.find(id);
   if (!found) {
     logger("http")->error("replay {}: {}", id, found.error().message);
     return HttpResponse::json(500, R"({"error":"the index could not be read"})");
   }
-  if (!*found || (*found)->stream != name) return not_found();
+  if (!*found || (*found)->stream != name) return no_such_replay();
   if (file_name == Recorder::kPlaylistName) return playlist(**found);
   return file(**found, file_name);
 }
@@ -81,27 +79,28 @@ HttpResponse ReplayRoutes::playlist(const Broadcast& broadcast) {
   if (const Recorder* recorder = recordings_.open_recording(broadcast.id)) {
     // Live: the DVR window, which changes with every segment.
     auto text = recorder->dvr_playlist();
-    if (!text) return not_found();
-    HttpResponse response = cors_response(std::string(kPlaylistType), "max-age=1");
+    if (!text) return no_such_replay();
+    HttpResponse response = cors_response(std::string(kPlaylistContentType), "max-age=1");
     response.shared_body = {reinterpret_cast<const uint8_t*>(text->data()), text->size()};
     response.body_owner = std::move(text);
     return response;
   }
   auto folder = recordings_.folder_of(broadcast);
   auto bytes = folder ? map_file(*folder / Recorder::kPlaylistName) : nullptr;
-  if (!bytes) return not_found();
+  if (!bytes) return no_such_replay();
   // A closed recording's playlist never changes again (a deletion makes it a 404).
   const bool vod = closed_state(broadcast.recording);
-  return with_file(cors_response(std::string(kPlaylistType), vod ? "public, max-age=86400" : "max-age=1"),
-                   std::move(bytes));
+  return with_file(
+      cors_response(std::string(kPlaylistContentType), vod ? "public, max-age=86400" : "max-age=1"),
+      std::move(bytes));
 }
 
 HttpResponse ReplayRoutes::file(const Broadcast& broadcast, std::string_view name) {
   const auto type = media_type(name);
   auto folder = recordings_.folder_of(broadcast);
-  if (!type || !folder) return not_found();
+  if (!type || !folder) return no_such_replay();
   auto bytes = map_file(*folder / std::string(name));
-  if (!bytes) return not_found();
+  if (!bytes) return no_such_replay();
   // The live HLS's URIs, never reused by a later broadcast: the bytes never change.
   return with_file(cors_response(std::string(*type), "public, max-age=86400, immutable"), std::move(bytes));
 }

@@ -6,7 +6,7 @@
 namespace liverelay {
 namespace {
 
-constexpr std::string_view kInsert =
+constexpr std::string_view kInsertBan =
     "INSERT INTO bans (stream, kind, value, created_at_ms) VALUES (?1, ?2, ?3, ?4) "
     "ON CONFLICT (stream, kind, value) DO NOTHING";
 constexpr std::string_view kDelete = "DELETE FROM bans WHERE stream = ?1 AND kind = ?2 AND value = ?3";
@@ -33,7 +33,7 @@ std::optional<BanKind> parse_ban_kind(std::string_view text) {
 
 BanStore::BanStore(Database& database)
     : database_(database),
-      insert_("insert ban", kInsert),
+      insert_("insert ban", kInsertBan),
       delete_("delete ban", kDelete),
       select_all_("read bans", kSelectAll) {}
 

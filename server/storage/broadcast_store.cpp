@@ -4,7 +4,8 @@
 namespace liverelay {
 namespace {
 
-constexpr std::string_view kInsert = "INSERT INTO broadcasts (stream, started_at_ms) VALUES (?1, ?2)";
+constexpr std::string_view kInsertBroadcast =
+    "INSERT INTO broadcasts (stream, started_at_ms) VALUES (?1, ?2)";
 constexpr std::string_view kEnd =
     "UPDATE broadcasts SET ended_at_ms = ?2 WHERE id = ?1 AND ended_at_ms IS NULL";
 constexpr std::string_view kUpdatePeak =
@@ -26,7 +27,7 @@ constexpr std::string_view kRecorded =
 constexpr std::string_view kUnfinished = LIVERELAY_BROADCAST_COLUMNS
     "WHERE ended_at_ms IS NULL OR recording = 'recording' ORDER BY started_at_ms, id";
 #undef LIVERELAY_BROADCAST_COLUMNS
-constexpr std::string_view kRemove = "DELETE FROM broadcasts WHERE id = ?1";
+constexpr std::string_view kRemoveBroadcast = "DELETE FROM broadcasts WHERE id = ?1";
 // Never before the start, should a clock have stepped back.
 constexpr std::string_view kCloseUnfinished =
     "UPDATE broadcasts SET ended_at_ms = MAX(started_at_ms, COALESCE("
@@ -52,7 +53,7 @@ Broadcast read_broadcast(const Statement& row) {
 
 BroadcastStore::BroadcastStore(Database& database)
     : database_(database),
-      insert_("insert broadcast", kInsert),
+      insert_("insert broadcast", kInsertBroadcast),
       end_("end broadcast", kEnd),
       update_peak_("update broadcast peak", kUpdatePeak),
       set_recording_("set broadcast recording", kSetRecording),
@@ -61,7 +62,7 @@ BroadcastStore::BroadcastStore(Database& database)
       find_("find broadcast", kFind),
       recorded_("list recorded broadcasts", kRecorded),
       unfinished_("list unfinished broadcasts", kUnfinished),
-      remove_("delete broadcast", kRemove),
+      remove_("delete broadcast", kRemoveBroadcast),
       close_unfinished_("close unfinished broadcasts", kCloseUnfinished) {}
 
 Result<int64_t> BroadcastStore::begin(std::string_view stream, int64_t started_at_ms) {

@@ -9,7 +9,7 @@
 namespace liverelay {
 namespace {
 
-constexpr std::string_view kInsert =
+constexpr std::string_view kInsertComment =
     "INSERT INTO comments (stream, id, broadcast_id, offset_ms, user, text, ts_ms, bot, address) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 // The newest rows by walking the primary key backwards; recent() turns them oldest first (an
@@ -18,16 +18,16 @@ constexpr std::string_view kRecent =
     "SELECT stream, id, broadcast_id, offset_ms, user, text, ts_ms, bot, address FROM comments "
     "WHERE stream = ?1 AND deleted = 0 ORDER BY id DESC LIMIT ?2";
 constexpr std::string_view kLastId = "SELECT COALESCE(MAX(id), 0) FROM comments WHERE stream = ?1";
-constexpr std::string_view kRemove =
+constexpr std::string_view kRemoveComment =
     "UPDATE comments SET deleted = 1 WHERE stream = ?1 AND id = ?2 AND deleted = 0";
-constexpr std::string_view kForBroadcast =
+constexpr std::string_view kCommentsOfBroadcast =
     "SELECT stream, id, broadcast_id, offset_ms, user, text, ts_ms, bot, address FROM comments "
     "WHERE broadcast_id = ?1 AND deleted = 0 ORDER BY offset_ms, id";
 constexpr std::string_view kCount = "SELECT COUNT(*) FROM comments WHERE stream = ?1 AND deleted = 0";
 
 constexpr auto kMaxId = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
 
-// Reads a row of kRecent or kForBroadcast.
+// Reads a row of kRecent or kCommentsOfBroadcast.
 StoredComment read_comment(const Statement& row) {
   StoredComment comment;
   comment.stream = row.column_text(0);
@@ -63,11 +63,11 @@ Result<int64_t> read_single_int64(Statement& statement) {
 
 CommentStore::CommentStore(Database& database)
     : database_(database),
-      insert_("insert comment", kInsert),
+      insert_("insert comment", kInsertComment),
       recent_("read recent comments", kRecent),
       last_id_("read last comment id", kLastId),
-      remove_("delete comment", kRemove),
-      for_broadcast_("read broadcast comments", kForBroadcast),
+      remove_("delete comment", kRemoveComment),
+      for_broadcast_("read broadcast comments", kCommentsOfBroadcast),
       count_("count comments", kCount) {}
 
 Result<void> CommentStore::append(const StoredComment& comment) {

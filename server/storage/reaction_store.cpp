@@ -7,13 +7,15 @@ namespace {
 constexpr std::string_view kAdd =
     "INSERT INTO reactions (broadcast_id, second, kind, count) VALUES (?1, ?2, ?3, ?4) "
     "ON CONFLICT (broadcast_id, second, kind) DO UPDATE SET count = count + excluded.count";
-constexpr std::string_view kForBroadcast =
+constexpr std::string_view kReactionsOfBroadcast =
     "SELECT second, kind, count FROM reactions WHERE broadcast_id = ?1 ORDER BY second, kind";
 
 }  // namespace
 
 ReactionStore::ReactionStore(Database& database)
-    : database_(database), add_("add reactions", kAdd), for_broadcast_("read broadcast reactions", kForBroadcast) {}
+    : database_(database),
+      add_("add reactions", kAdd),
+      for_broadcast_("read broadcast reactions", kReactionsOfBroadcast) {}
 
 Result<void> ReactionStore::add(int64_t broadcast_id, int64_t second, std::string_view kind, int64_t count) {
   auto use_insert = add_.use(database_);

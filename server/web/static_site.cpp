@@ -3,6 +3,8 @@
 // request path ever reaches the filesystem.
 #include "server/web/static_site.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <filesystem>
@@ -11,8 +13,7 @@
 #include <string_view>
 #include <utility>
 
-#include <fmt/format.h>
-
+#include "server/http/route_path.hpp"
 #include "server/logging.hpp"
 #include "server/stream/publish_auth.hpp"
 
@@ -21,7 +22,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::string_view kLivePrefix = "/live/";
 constexpr std::string_view kStaticPrefix = "/static/";
 constexpr uintmax_t kMaxFileBytes = 4 * 1024 * 1024;  // the largest, hls.min.js, is 0.6 MB
 

@@ -12,7 +12,7 @@ namespace liverelay::webrtc {
 namespace {
 
 // About 3 s of AAC frames: past that the worker cannot keep up and frames are shed.
-constexpr size_t kMaxQueuedJobs = 150;
+constexpr size_t kMaxQueuedOpusJobs = 150;
 
 }  // namespace
 
@@ -24,8 +24,9 @@ struct OpusTrack::WorkerState {
 };
 
 OpusTrack::OpusTrack(uv_loop_t* loop, uint32_t timestamp_offset, DeliverFrame deliver)
-    : state_(std::make_shared<WorkerState>()), deliver_(std::move(deliver)),
-      worker_(loop, "opus-encoder", kMaxQueuedJobs) {
+    : state_(std::make_shared<WorkerState>()),
+      deliver_(std::move(deliver)),
+      worker_(loop, "opus-encoder", kMaxQueuedOpusJobs) {
   state_->timestamp_offset = timestamp_offset;
   state_->next_sequence = static_cast<uint16_t>(timestamp_offset >> 16);
 }

@@ -14,7 +14,7 @@ namespace liverelay::webrtc {
 namespace {
 
 // About 2 s of 30 fps video waiting: past that the encoder is too slow for this stream.
-constexpr size_t kMaxQueuedJobs = 60;
+constexpr size_t kMaxQueuedVideoJobs = 60;
 
 }  // namespace
 
@@ -58,8 +58,10 @@ Result<std::unique_ptr<ReencodedVideoTrack>> ReencodedVideoTrack::create(uv_loop
 
 ReencodedVideoTrack::ReencodedVideoTrack(uv_loop_t* loop, std::shared_ptr<WorkerState> state,
                                          std::string profile_level_id, DeliverFrame deliver)
-    : state_(std::move(state)), profile_level_id_(std::move(profile_level_id)), deliver_(std::move(deliver)),
-      worker_(loop, "h264-reencoder", kMaxQueuedJobs) {}
+    : state_(std::move(state)),
+      profile_level_id_(std::move(profile_level_id)),
+      deliver_(std::move(deliver)),
+      worker_(loop, "h264-reencoder", kMaxQueuedVideoJobs) {}
 
 ReencodedVideoTrack::~ReencodedVideoTrack() = default;
 

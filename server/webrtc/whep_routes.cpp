@@ -48,7 +48,7 @@ HttpResponse method_not_allowed(std::string_view allowed) {
 }  // namespace
 
 std::optional<HttpResponse> WhepRoutes::route(const HttpRequest& request) {
-  auto path = split_route_path(request.path, "/live/");
+  auto path = split_route_path(request.path, kLivePrefix);
   if (!path || !is_valid_stream_name(path->name)) return std::nullopt;
   const std::string stream(path->name);
   if (path->rest == "whep") {

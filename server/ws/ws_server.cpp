@@ -5,12 +5,13 @@
 #include "protocol/http/response_head.hpp"
 #include "protocol/websocket/handshake.hpp"
 #include "server/clock.hpp"
+#include "server/http/route_path.hpp"
 #include "server/logging.hpp"
+#include "server/net/uv_handles.hpp"
 
 namespace liverelay {
 namespace {
 
-constexpr std::string_view kLivePrefix = "/live/";
 constexpr std::string_view kWsSuffix = "/ws";
 
 // "/live/<name>/ws" -> name, or empty.
@@ -40,7 +41,7 @@ WsServer::WsServer(uv_loop_t* loop, RoomRegistry& rooms, WsServerOptions options
 WsServer::~WsServer() {
   stop();
   flusher_->data = nullptr;
-  uv_close(reinterpret_cast<uv_handle_t*>(flusher_), [](uv_handle_t* h) { delete reinterpret_cast<uv_check_t*>(h); });
+  close_and_delete(flusher_);
 }
 
 void WsServer::flush_all() {

@@ -15,7 +15,7 @@ namespace fixtures = liverelay::fixtures;
 
 namespace {
 
-flv::AudioTagHeader parse(const std::vector<uint8_t>& tag) {
+flv::AudioTagHeader parse_audio_header(const std::vector<uint8_t>& tag) {
   auto header = flv::parse_audio_tag_header(tag);
   REQUIRE(header);
   return *header;
@@ -24,7 +24,7 @@ flv::AudioTagHeader parse(const std::vector<uint8_t>& tag) {
 }  // namespace
 
 TEST_CASE("AAC sequence header tag puts the AudioSpecificConfig at offset 2") {
-  const auto header = parse(fixtures::kAacTags0);
+  const auto header = parse_audio_header(fixtures::kAacTags0);
   CHECK(header.codec == Codec::aac);
   CHECK(header.kind == flv::AudioPacketKind::sequence_start);
   CHECK(header.payload_offset == 2);
@@ -32,14 +32,14 @@ TEST_CASE("AAC sequence header tag puts the AudioSpecificConfig at offset 2") {
 }
 
 TEST_CASE("AAC raw tag is coded frames at offset 2, with no rate taken from the flags") {
-  const auto header = parse(fixtures::kAacTags1);
+  const auto header = parse_audio_header(fixtures::kAacTags1);
   CHECK(header.kind == flv::AudioPacketKind::coded_frames);
   CHECK(header.payload_offset == 2);
   CHECK(header.sample_rate == 0);
 }
 
 TEST_CASE("MP3 tag from lame takes its rate and channels from the flags") {
-  const auto header = parse(fixtures::kMp3Tags0);
+  const auto header = parse_audio_header(fixtures::kMp3Tags0);
   CHECK(header.codec == Codec::mp3);
   CHECK(header.kind == flv::AudioPacketKind::coded_frames);
   CHECK(header.sample_rate == 22050);
@@ -49,7 +49,7 @@ TEST_CASE("MP3 tag from lame takes its rate and channels from the flags") {
 }
 
 TEST_CASE("other sound formats are opaque coded frames of unknown codec") {
-  const auto speex = parse({0xb2, 0x01, 0x02});
+  const auto speex = parse_audio_header({0xb2, 0x01, 0x02});
   CHECK(speex.codec == Codec::unknown);
   CHECK(speex.kind == flv::AudioPacketKind::coded_frames);
   CHECK(speex.payload_offset == 1);
@@ -67,7 +67,7 @@ TEST_CASE("AAC packet type above 1 is malformed, and a missing one truncated") {
 }
 
 TEST_CASE("enhanced Opus sequence start has the OpusHead after the FourCC") {
-  const auto header = parse(tag_bytes({0x90}, "Opus", {'O', 'p', 'u', 's'}));
+  const auto header = parse_audio_header(tag_bytes({0x90}, "Opus", {'O', 'p', 'u', 's'}));
   CHECK(header.enhanced);
   CHECK(header.codec == Codec::opus);
   CHECK(header.kind == flv::AudioPacketKind::sequence_start);
@@ -75,21 +75,21 @@ TEST_CASE("enhanced Opus sequence start has the OpusHead after the FourCC") {
 }
 
 TEST_CASE("enhanced mp4a coded frames are AAC") {
-  const auto header = parse(tag_bytes({0x91}, "mp4a", {0x21}));
+  const auto header = parse_audio_header(tag_bytes({0x91}, "mp4a", {0x21}));
   CHECK(header.codec == Codec::aac);
   CHECK(header.kind == flv::AudioPacketKind::coded_frames);
 }
 
 TEST_CASE("enhanced audio ModEx is skipped to the real packet type") {
-  const auto header = parse(tag_bytes({0x97, 0x02, 0x00, 0x00, 0x10, 0x01}, "Opus", {0xfc}));
+  const auto header = parse_audio_header(tag_bytes({0x97, 0x02, 0x00, 0x00, 0x10, 0x01}, "Opus", {0xfc}));
   CHECK(header.kind == flv::AudioPacketKind::coded_frames);
   CHECK(header.payload_offset == 10);
 }
 
 TEST_CASE("enhanced audio sequence end, multichannel config and multitrack are ignored") {
-  CHECK(parse(tag_bytes({0x92}, "Opus", {})).kind == flv::AudioPacketKind::ignored);
-  CHECK(parse(tag_bytes({0x94}, "Opus", {0x00, 0x02})).kind == flv::AudioPacketKind::ignored);
-  CHECK(parse({0x95, 0x00}).kind == flv::AudioPacketKind::ignored);
+  CHECK(parse_audio_header(tag_bytes({0x92}, "Opus", {})).kind == flv::AudioPacketKind::ignored);
+  CHECK(parse_audio_header(tag_bytes({0x94}, "Opus", {0x00, 0x02})).kind == flv::AudioPacketKind::ignored);
+  CHECK(parse_audio_header({0x95, 0x00}).kind == flv::AudioPacketKind::ignored);
 }
 
 TEST_CASE("enhanced audio header cut before its payload is truncated") {

@@ -15,7 +15,7 @@ namespace fixtures = liverelay::fixtures;
 
 namespace {
 
-flv::VideoTagHeader parse(const std::vector<uint8_t>& tag) {
+flv::VideoTagHeader parse_video_header(const std::vector<uint8_t>& tag) {
   auto header = flv::parse_video_tag_header(tag);
   REQUIRE(header);
   return *header;
@@ -24,7 +24,7 @@ flv::VideoTagHeader parse(const std::vector<uint8_t>& tag) {
 }  // namespace
 
 TEST_CASE("legacy AVC sequence header tag is a keyframe sequence start with payload at 5") {
-  const auto header = parse(fixtures::kH264Tags0);
+  const auto header = parse_video_header(fixtures::kH264Tags0);
   CHECK(header.codec == Codec::h264);
   CHECK_FALSE(header.enhanced);
   CHECK(header.kind == flv::VideoPacketKind::sequence_start);
@@ -33,27 +33,27 @@ TEST_CASE("legacy AVC sequence header tag is a keyframe sequence start with payl
 }
 
 TEST_CASE("legacy AVC tags from x264 carry frame types and composition times") {
-  const auto idr = parse(fixtures::kH264Tags1);
+  const auto idr = parse_video_header(fixtures::kH264Tags1);
   CHECK(idr.kind == flv::VideoPacketKind::coded_frames);
   CHECK(idr.keyframe());
   CHECK(idr.composition_time_ms == 67);
 
-  const auto inter = parse(fixtures::kH264Tags2);
+  const auto inter = parse_video_header(fixtures::kH264Tags2);
   CHECK_FALSE(inter.keyframe());
   CHECK(inter.frame_type == flv::kFrameInter);
   CHECK(inter.composition_time_ms == 133);
 
-  const auto b_frame = parse(fixtures::kH264Tags3);
+  const auto b_frame = parse_video_header(fixtures::kH264Tags3);
   CHECK(b_frame.composition_time_ms == 33);
 }
 
 TEST_CASE("legacy AVC composition time is signed: 0xFFFFDF is -33 ms") {
-  const auto header = parse({0x27, 0x01, 0xff, 0xff, 0xdf, 0x00, 0x00, 0x00, 0x01, 0x41});
+  const auto header = parse_video_header({0x27, 0x01, 0xff, 0xff, 0xdf, 0x00, 0x00, 0x00, 0x01, 0x41});
   CHECK(header.composition_time_ms == -33);
 }
 
 TEST_CASE("legacy AVC end of sequence tag is a sequence end") {
-  CHECK(parse({0x17, 0x02, 0x00, 0x00, 0x00}).kind == flv::VideoPacketKind::sequence_end);
+  CHECK(parse_video_header({0x17, 0x02, 0x00, 0x00, 0x00}).kind == flv::VideoPacketKind::sequence_end);
 }
 
 TEST_CASE("legacy AVC packet type above 2 is malformed") {
@@ -75,18 +75,18 @@ TEST_CASE("legacy AVC header cut short names where it ended") {
 }
 
 TEST_CASE("legacy non-AVC codecs pass as opaque coded frames after the first byte") {
-  const auto vp6 = parse({0x24, 0x00, 0x12});
+  const auto vp6 = parse_video_header({0x24, 0x00, 0x12});
   CHECK(vp6.codec == Codec::unknown);
   CHECK(vp6.kind == flv::VideoPacketKind::coded_frames);
   CHECK(vp6.payload_offset == 1);
 }
 
 TEST_CASE("legacy command frames are ignored") {
-  CHECK(parse({0x57, 0x00}).kind == flv::VideoPacketKind::ignored);
+  CHECK(parse_video_header({0x57, 0x00}).kind == flv::VideoPacketKind::ignored);
 }
 
 TEST_CASE("enhanced hvc1 sequence start has the hvcC right after the FourCC") {
-  const auto header = parse(tag_bytes({0x90}, "hvc1", {}, fixtures::kHevcMain720Record));
+  const auto header = parse_video_header(tag_bytes({0x90}, "hvc1", {}, fixtures::kHevcMain720Record));
   CHECK(header.enhanced);
   CHECK(header.codec == Codec::hevc);
   CHECK(header.kind == flv::VideoPacketKind::sequence_start);
@@ -95,13 +95,13 @@ TEST_CASE("enhanced hvc1 sequence start has the hvcC right after the FourCC") {
 }
 
 TEST_CASE("enhanced hvc1 coded frames carry a composition time, CodedFramesX do not") {
-  const auto coded = parse(tag_bytes({0xa1}, "hvc1", {0xff, 0xff, 0xdf, 0x00}));
+  const auto coded = parse_video_header(tag_bytes({0xa1}, "hvc1", {0xff, 0xff, 0xdf, 0x00}));
   CHECK(coded.kind == flv::VideoPacketKind::coded_frames);
   CHECK(coded.frame_type == flv::kFrameInter);
   CHECK(coded.composition_time_ms == -33);
   CHECK(coded.payload_offset == 8);
 
-  const auto coded_x = parse(tag_bytes({0x93}, "hvc1", {0x00}));
+  const auto coded_x = parse_video_header(tag_bytes({0x93}, "hvc1", {0x00}));
   CHECK(coded_x.kind == flv::VideoPacketKind::coded_frames);
   CHECK(coded_x.keyframe());
   CHECK(coded_x.composition_time_ms == 0);
@@ -109,21 +109,22 @@ TEST_CASE("enhanced hvc1 coded frames carry a composition time, CodedFramesX do 
 }
 
 TEST_CASE("enhanced av01 and vp09 coded frames have no composition time") {
-  const auto av1 = parse(tag_bytes({0x91}, "av01", {0x12, 0x00}));
+  const auto av1 = parse_video_header(tag_bytes({0x91}, "av01", {0x12, 0x00}));
   CHECK(av1.codec == Codec::av1);
   CHECK(av1.payload_offset == 5);
-  CHECK(parse(tag_bytes({0xa1}, "vp09", {0x00})).codec == Codec::vp9);
+  CHECK(parse_video_header(tag_bytes({0xa1}, "vp09", {0x00})).codec == Codec::vp9);
 }
 
 TEST_CASE("enhanced avc1 is H.264 with a composition time") {
-  const auto header = parse(tag_bytes({0x91}, "avc1", {0x00, 0x00, 0x21}));
+  const auto header = parse_video_header(tag_bytes({0x91}, "avc1", {0x00, 0x00, 0x21}));
   CHECK(header.codec == Codec::h264);
   CHECK(header.composition_time_ms == 33);
 }
 
 TEST_CASE("enhanced ModEx data is skipped to the real packet type") {
   // ModEx with 3 bytes of TimestampOffsetNano, then CodedFrames.
-  const auto header = parse(tag_bytes({0x97, 0x02, 0x00, 0x01, 0x02, 0x01}, "hvc1", {0, 0, 0x21}));
+  const auto header =
+      parse_video_header(tag_bytes({0x97, 0x02, 0x00, 0x01, 0x02, 0x01}, "hvc1", {0, 0, 0x21}));
   CHECK(header.kind == flv::VideoPacketKind::coded_frames);
   CHECK(header.composition_time_ms == 33);
   CHECK(header.payload_offset == 13);
@@ -134,20 +135,20 @@ TEST_CASE("enhanced ModEx of 256 bytes or more escapes its size to 16 bits") {
   tag.insert(tag.end(), 257, 0xaa);
   tag.push_back(0x03);  // CodedFramesX
   tag.insert(tag.end(), {'a', 'v', '0', '1', 0x12});
-  const auto header = parse(tag);
+  const auto header = parse_video_header(tag);
   CHECK(header.codec == Codec::av1);
   CHECK(header.payload_offset == tag.size() - 1);
 }
 
 TEST_CASE("enhanced metadata, multitrack, command and reserved packets are ignored") {
-  CHECK(parse(tag_bytes({0x84}, "hvc1", {0x02})).kind == flv::VideoPacketKind::ignored);
-  CHECK(parse({0x96, 0x00}).kind == flv::VideoPacketKind::ignored);
-  CHECK(parse(tag_bytes({0xd1}, "avc1", {0x00})).kind == flv::VideoPacketKind::ignored);
-  CHECK(parse(tag_bytes({0x9c}, "hvc1", {})).kind == flv::VideoPacketKind::ignored);
+  CHECK(parse_video_header(tag_bytes({0x84}, "hvc1", {0x02})).kind == flv::VideoPacketKind::ignored);
+  CHECK(parse_video_header({0x96, 0x00}).kind == flv::VideoPacketKind::ignored);
+  CHECK(parse_video_header(tag_bytes({0xd1}, "avc1", {0x00})).kind == flv::VideoPacketKind::ignored);
+  CHECK(parse_video_header(tag_bytes({0x9c}, "hvc1", {})).kind == flv::VideoPacketKind::ignored);
 }
 
 TEST_CASE("enhanced unknown FourCC is relayed with an unknown codec") {
-  const auto header = parse(tag_bytes({0x91}, "vvc1", {0x00}));
+  const auto header = parse_video_header(tag_bytes({0x91}, "vvc1", {0x00}));
   CHECK(header.codec == Codec::unknown);
   CHECK(header.kind == flv::VideoPacketKind::coded_frames);
 }

@@ -61,4 +61,10 @@ inline FlvStream read_flv_file(const std::string& name) {
   return stream;
 }
 
+// The x264 + AAC capture the muxer and transcoder tests feed on (tests/data/README.md), read once.
+inline const FlvStream& h264_aac_fixture() {
+  static const FlvStream stream = read_flv_file("h264_aac_320x180_3s.flv");
+  return stream;
+}
+
 }  // namespace liverelay::testing

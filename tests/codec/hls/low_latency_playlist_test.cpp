@@ -9,6 +9,9 @@
 
 using namespace liverelay::hls;
 
+// kStartMs and contains() are also in playlist_test.cpp and recording_playlist_test.cpp: a
+// namespace of its own keeps each file's apart when a unity build compiles them as one.
+namespace low_latency_playlist_test {
 namespace {
 
 constexpr int64_t kStartMs = 1795669800123;  // 2026-11-26T05:10:00.123Z
@@ -188,3 +191,5 @@ TEST_CASE("every blocking reload is answered once the playlist ends", "[hls][ll]
   CHECK(judge_reload(playlist, blocking(2, 1)) == ReloadVerdict::ready);
   CHECK(reload_timeout_ms(playlist) == 6000);
 }
+
+}  // namespace low_latency_playlist_test

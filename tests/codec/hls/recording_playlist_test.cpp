@@ -8,6 +8,9 @@
 
 using namespace liverelay::hls;
 
+// kStartMs and contains() are also in playlist_test.cpp and low_latency_playlist_test.cpp: a
+// namespace of its own keeps each file's apart when a unity build compiles them as one.
+namespace recording_playlist_test {
 namespace {
 
 constexpr int64_t kStartMs = 1795669800123;  // 2026-11-26T05:10:00.123Z
@@ -100,3 +103,5 @@ TEST_CASE("playlist parser refuses what it cannot trust and names the line", "[h
   CHECK_FALSE(parse_program_date_time("2026-13-26T05:10:00.123Z"));
   CHECK_FALSE(parse_program_date_time("2026-11-26 05:10:00.123Z"));
 }
+
+}  // namespace recording_playlist_test

@@ -13,17 +13,15 @@
 using liverelay::hls::SegmentFormat;
 using liverelay::media::MediaPacket;
 using liverelay::media::TrackKind;
+using liverelay::testing::h264_aac_fixture;
 using liverelay::testing::mux_segments;
 using liverelay::testing::MuxedStream;
 using liverelay::testing::probe_bytes;
-using liverelay::testing::read_flv_file;
 
 namespace {
 
-constexpr const char* kFixture = "h264_aac_320x180_3s.flv";
-
-const MuxedStream& muxed_fixture() {
-  static const auto stream = read_flv_file(kFixture);
+const MuxedStream& muxed_fmp4() {
+  const auto& stream = h264_aac_fixture();
   static const auto muxed = mux_segments(SegmentFormat::fmp4, stream.video, stream.audio, stream.packets);
   return muxed;
 }
@@ -58,7 +56,7 @@ void check_timestamps(const std::vector<MediaPacket>& input,
 }  // namespace
 
 TEST_CASE("fmp4 init segment is ftyp then moov carrying avcC and esds", "[hls]") {
-  const auto& init = muxed_fixture().init;
+  const auto& init = muxed_fmp4().init;
   REQUIRE(init.size() > 100);
   CHECK(box_type_at(init, 0) == "ftyp");
   CHECK(has_box(init, "moov"));
@@ -69,7 +67,7 @@ TEST_CASE("fmp4 init segment is ftyp then moov carrying avcC and esds", "[hls]")
 }
 
 TEST_CASE("fmp4 media segments are moof+mdat fragments without a moov", "[hls]") {
-  const auto& muxed = muxed_fixture();
+  const auto& muxed = muxed_fmp4();
   REQUIRE(muxed.segments.size() == 2);
   for (const auto& segment : muxed.segments) {
     REQUIRE(segment.size() > 100);
@@ -80,7 +78,7 @@ TEST_CASE("fmp4 media segments are moof+mdat fragments without a moov", "[hls]")
 }
 
 TEST_CASE("fmp4 init plus segments demux to the input timestamps of both tracks", "[hls]") {
-  const auto& muxed = muxed_fixture();
+  const auto& muxed = muxed_fmp4();
   const auto probe = probe_bytes(muxed.joined(), "mp4");
   REQUIRE(probe.error.empty());
   CHECK(probe.codec(AVMEDIA_TYPE_VIDEO) == AV_CODEC_ID_H264);
@@ -91,7 +89,7 @@ TEST_CASE("fmp4 init plus segments demux to the input timestamps of both tracks"
 }
 
 TEST_CASE("fmp4 second segment after the init alone starts at its own decode time on a keyframe", "[hls]") {
-  const auto& muxed = muxed_fixture();
+  const auto& muxed = muxed_fmp4();
   const auto probe = probe_bytes(muxed.joined(1), "mp4");
   REQUIRE(probe.error.empty());
   const auto video = probe.of(AVMEDIA_TYPE_VIDEO);

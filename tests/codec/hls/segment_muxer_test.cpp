@@ -18,18 +18,11 @@ using liverelay::hls::SegmentMuxer;
 using liverelay::media::Codec;
 using liverelay::media::MediaPacket;
 using liverelay::media::TrackKind;
+using liverelay::testing::h264_aac_fixture;
 using liverelay::testing::mux_segments;
 using liverelay::testing::probe_bytes;
-using liverelay::testing::read_flv_file;
 
 namespace {
-
-constexpr const char* kFixture = "h264_aac_320x180_3s.flv";
-
-const liverelay::testing::FlvStream& fixture() {
-  static const auto stream = read_flv_file(kFixture);
-  return stream;
-}
 
 const char* demuxer_for(SegmentFormat format) {
   return format == SegmentFormat::ts ? "mpegts" : "mp4";
@@ -39,8 +32,8 @@ const char* demuxer_for(SegmentFormat format) {
 
 TEST_CASE("an audio-only muxer writes AAC segments that demux to every input frame", "[hls]") {
   const auto format = GENERATE(SegmentFormat::ts, SegmentFormat::fmp4);
-  const auto audio = fixture().only(TrackKind::audio);
-  const auto muxed = mux_segments(format, std::nullopt, fixture().audio, audio);
+  const auto audio = h264_aac_fixture().only(TrackKind::audio);
+  const auto muxed = mux_segments(format, std::nullopt, h264_aac_fixture().audio, audio);
   CHECK(muxed.segments.size() == 2);
   const auto probe = probe_bytes(muxed.joined(), demuxer_for(format));
   REQUIRE(probe.error.empty());
@@ -51,8 +44,8 @@ TEST_CASE("an audio-only muxer writes AAC segments that demux to every input fra
 
 TEST_CASE("a video-only muxer writes H.264 segments that each start on a keyframe", "[hls]") {
   const auto format = GENERATE(SegmentFormat::ts, SegmentFormat::fmp4);
-  const auto video = fixture().only(TrackKind::video);
-  const auto muxed = mux_segments(format, fixture().video, std::nullopt, video);
+  const auto video = h264_aac_fixture().only(TrackKind::video);
+  const auto muxed = mux_segments(format, h264_aac_fixture().video, std::nullopt, video);
   REQUIRE(muxed.segments.size() == 2);
   const auto probe = probe_bytes(muxed.joined(), demuxer_for(format));
   REQUIRE(probe.error.empty());
@@ -72,18 +65,18 @@ TEST_CASE("a muxer refuses to be created without any track configuration", "[hls
 }
 
 TEST_CASE("a truncated avcC record is a malformed H.264 configuration, not a crash", "[hls]") {
-  auto video = *fixture().video;
+  auto video = *h264_aac_fixture().video;
   video.decoder_config.resize(6);
   const auto format = GENERATE(SegmentFormat::ts, SegmentFormat::fmp4);
-  const auto muxer = SegmentMuxer::create(format, video, fixture().audio);
+  const auto muxer = SegmentMuxer::create(format, video, h264_aac_fixture().audio);
   REQUIRE_FALSE(muxer);
   CHECK(muxer.error().message.find("H.264 decoder configuration") != std::string::npos);
 }
 
 TEST_CASE("an AAC configuration without an AudioSpecificConfig is refused", "[hls]") {
-  auto audio = *fixture().audio;
+  auto audio = *h264_aac_fixture().audio;
   audio.specific_config.clear();
-  const auto muxer = SegmentMuxer::create(SegmentFormat::fmp4, fixture().video, audio);
+  const auto muxer = SegmentMuxer::create(SegmentFormat::fmp4, h264_aac_fixture().video, audio);
   REQUIRE_FALSE(muxer);
   CHECK(muxer.error().message.find("AudioSpecificConfig") != std::string::npos);
 }
@@ -98,9 +91,9 @@ TEST_CASE("video codecs HLS cannot carry are refused as unsupported", "[hls]") {
 }
 
 TEST_CASE("a packet whose codec differs from its track's configuration is an error", "[hls]") {
-  auto muxer = SegmentMuxer::create(SegmentFormat::ts, fixture().video, fixture().audio);
+  auto muxer = SegmentMuxer::create(SegmentFormat::ts, h264_aac_fixture().video, h264_aac_fixture().audio);
   REQUIRE(muxer);
-  auto packet = fixture().only(TrackKind::video).front();
+  auto packet = h264_aac_fixture().only(TrackKind::video).front();
   packet.codec = Codec::hevc;
   const auto written = (*muxer)->write(packet);
   REQUIRE_FALSE(written);
@@ -108,7 +101,7 @@ TEST_CASE("a packet whose codec differs from its track's configuration is an err
 }
 
 TEST_CASE("finishing a segment with nothing written gives no bytes", "[hls]") {
-  auto muxer = SegmentMuxer::create(SegmentFormat::fmp4, fixture().video, fixture().audio);
+  auto muxer = SegmentMuxer::create(SegmentFormat::fmp4, h264_aac_fixture().video, h264_aac_fixture().audio);
   REQUIRE(muxer);
   const auto bytes = (*muxer)->finish_segment();
   REQUIRE(bytes);
@@ -117,9 +110,9 @@ TEST_CASE("finishing a segment with nothing written gives no bytes", "[hls]") {
 }
 
 TEST_CASE("packets of a track the muxer was not created with are skipped", "[hls]") {
-  auto muxer = SegmentMuxer::create(SegmentFormat::ts, std::nullopt, fixture().audio);
+  auto muxer = SegmentMuxer::create(SegmentFormat::ts, std::nullopt, h264_aac_fixture().audio);
   REQUIRE(muxer);
-  CHECK((*muxer)->write(fixture().only(TrackKind::video).front()));
+  CHECK((*muxer)->write(h264_aac_fixture().only(TrackKind::video).front()));
   const auto bytes = (*muxer)->finish_segment();
   REQUIRE(bytes);
   CHECK(bytes->empty());
@@ -127,10 +120,10 @@ TEST_CASE("packets of a track the muxer was not created with are skipped", "[hls
 
 TEST_CASE("repeated dts and pts below dts are repaired into a stream that still demuxes", "[hls]") {
   const auto format = GENERATE(SegmentFormat::ts, SegmentFormat::fmp4);
-  auto video = fixture().only(TrackKind::video);
+  auto video = h264_aac_fixture().only(TrackKind::video);
   video[5].dts_ms = video[4].dts_ms;       // an encoder repeating a millisecond timestamp
   video[7].pts_ms = video[7].dts_ms - 20;  // a negative composition time
-  const auto muxed = mux_segments(format, fixture().video, std::nullopt, video);
+  const auto muxed = mux_segments(format, h264_aac_fixture().video, std::nullopt, video);
   const auto probe = probe_bytes(muxed.joined(), demuxer_for(format));
   REQUIRE(probe.error.empty());
   const auto out = probe.of(AVMEDIA_TYPE_VIDEO);

@@ -11,16 +11,15 @@
 
 using liverelay::hls::SegmentFormat;
 using liverelay::media::TrackKind;
+using liverelay::testing::h264_aac_fixture;
 using liverelay::testing::mux_segments;
 using liverelay::testing::probe_bytes;
-using liverelay::testing::read_flv_file;
 
 namespace {
 
 constexpr size_t kTsPacket = 188;
 constexpr int kPatPid = 0;
 constexpr int kSdtPid = 0x11;
-constexpr const char* kFixture = "h264_aac_320x180_3s.flv";
 
 struct TsHeader {
   int pid = 0;
@@ -42,8 +41,8 @@ int pmt_pid_from_pat(const std::vector<uint8_t>& bytes, size_t packet) {
   return (program[2] & 0x1f) << 8 | program[3];
 }
 
-const liverelay::testing::MuxedStream& muxed_fixture() {
-  static const auto stream = read_flv_file(kFixture);
+const liverelay::testing::MuxedStream& muxed_ts() {
+  const auto& stream = h264_aac_fixture();
   static const auto muxed = mux_segments(SegmentFormat::ts, stream.video, stream.audio, stream.packets);
   return muxed;
 }
@@ -51,7 +50,7 @@ const liverelay::testing::MuxedStream& muxed_fixture() {
 }  // namespace
 
 TEST_CASE("ts muxer cuts the 3 s fixture into a 2 s and a 1 s segment of whole 188-byte packets", "[hls]") {
-  const auto& muxed = muxed_fixture();
+  const auto& muxed = muxed_ts();
   REQUIRE(muxed.segments.size() == 2);
   CHECK(muxed.init.empty());
   for (const auto& segment : muxed.segments) {
@@ -62,7 +61,7 @@ TEST_CASE("ts muxer cuts the 3 s fixture into a 2 s and a 1 s segment of whole 1
 }
 
 TEST_CASE("every ts segment opens with the PAT and then the PMT it points to, before any PES", "[hls]") {
-  for (const auto& segment : muxed_fixture().segments) {
+  for (const auto& segment : muxed_ts().segments) {
     // libavformat puts its SDT (PID 0x11) first, as its own HLS muxer does; players skip it.
     size_t at = ts_header(segment, 0).pid == kSdtPid ? 1 : 0;
     const auto pat = ts_header(segment, at);
@@ -75,7 +74,7 @@ TEST_CASE("every ts segment opens with the PAT and then the PMT it points to, be
 }
 
 TEST_CASE("each ts segment demuxes on its own with H.264 and AAC and starts on a keyframe", "[hls]") {
-  const auto& muxed = muxed_fixture();
+  const auto& muxed = muxed_ts();
   for (size_t i = 0; i < muxed.segments.size(); ++i) {
     INFO("segment " << i);
     const auto probe = probe_bytes(muxed.segments[i], "mpegts");
@@ -92,7 +91,7 @@ TEST_CASE("each ts segment demuxes on its own with H.264 and AAC and starts on a
 }
 
 TEST_CASE("ts continuity counters run on across the segment boundary on every PID", "[hls]") {
-  const auto& muxed = muxed_fixture();
+  const auto& muxed = muxed_ts();
   std::map<int, int> last;  // pid -> continuity counter of its last packet with payload
   size_t checked_across = 0;
   for (size_t s = 0; s < muxed.segments.size(); ++s) {
@@ -114,7 +113,7 @@ TEST_CASE("ts continuity counters run on across the segment boundary on every PI
 }
 
 TEST_CASE("ts segments keep the input timestamps of both tracks to the millisecond", "[hls]") {
-  const auto& muxed = muxed_fixture();
+  const auto& muxed = muxed_ts();
   const auto probe = probe_bytes(muxed.joined(), "mpegts");
   REQUIRE(probe.error.empty());
   for (const auto kind : {TrackKind::video, TrackKind::audio}) {

@@ -17,17 +17,13 @@ extern "C" {
 using liverelay::Errc;
 using liverelay::media::MediaPacket;
 using liverelay::media::TrackKind;
+using liverelay::testing::h264_aac_fixture;
 using liverelay::transcode::AacToOpus;
 using liverelay::transcode::OpusPacket;
 
 namespace {
 
-const liverelay::testing::FlvStream& fixture() {
-  static const auto stream = liverelay::testing::read_flv_file("h264_aac_320x180_3s.flv");
-  return stream;
-}
-
-std::unique_ptr<AacToOpus> make(const std::vector<uint8_t>& config) {
+std::unique_ptr<AacToOpus> make_transcoder(const std::vector<uint8_t>& config) {
   liverelay::testing::quiet_libav();
   auto transcoder = AacToOpus::create(config);
   REQUIRE(transcoder);
@@ -107,9 +103,9 @@ void check_continuous(const std::vector<OpusPacket>& packets, int64_t first_pts_
 
 TEST_CASE("the fixture's AAC becomes one 20 ms Opus packet per 960 samples, on the input's timeline",
           "[transcode]") {
-  const auto audio = fixture().only(TrackKind::audio);
+  const auto audio = h264_aac_fixture().only(TrackKind::audio);
   REQUIRE(audio.size() == 131);
-  auto transcoder = make(fixture().audio->specific_config);
+  auto transcoder = make_transcoder(h264_aac_fixture().audio->specific_config);
   const auto packets = transcode(*transcoder, audio);
   // 131 frames of 1024 samples at 44.1 kHz: 3.042 s, 152 packets of 20 ms.
   const double seconds = 131 * 1024 / 44100.0;
@@ -127,7 +123,7 @@ TEST_CASE("the fixture's AAC becomes one 20 ms Opus packet per 960 samples, on t
 
 TEST_CASE("48 kHz mono AAC comes out as stereo Opus at the same pitch", "[transcode]") {
   const AacTrack track = encode_mono_48k_sine();
-  auto transcoder = make(track.config);
+  auto transcoder = make_transcoder(track.config);
   std::vector<OpusPacket> packets;
   for (size_t i = 0; i < track.frames.size(); ++i)
     REQUIRE(transcoder->push(track.frames[i], 1000 + track.pts_ms[i], packets));
@@ -141,8 +137,8 @@ TEST_CASE("48 kHz mono AAC comes out as stereo Opus at the same pitch", "[transc
 }
 
 TEST_CASE("a garbage AAC frame is an error and the frames after it still transcode", "[transcode]") {
-  const auto audio = fixture().only(TrackKind::audio);
-  auto transcoder = make(fixture().audio->specific_config);
+  const auto audio = h264_aac_fixture().only(TrackKind::audio);
+  auto transcoder = make_transcoder(h264_aac_fixture().audio->specific_config);
   std::vector<OpusPacket> out;
   for (size_t i = 0; i < 10; ++i) REQUIRE(transcoder->push(audio[i].payload(), audio[i].pts_ms, out));
   const size_t before = out.size();
@@ -174,10 +170,10 @@ TEST_CASE("an AudioSpecificConfig that does not parse is refused at create", "[t
 }
 
 TEST_CASE("a jump in the input's timestamps re-anchors the Opus timeline there", "[transcode]") {
-  const auto audio = fixture().only(TrackKind::audio);
+  const auto audio = h264_aac_fixture().only(TrackKind::audio);
   const std::vector<MediaPacket> first(audio.begin(), audio.begin() + 60);
   const std::vector<MediaPacket> second(audio.begin() + 60, audio.end());
-  auto transcoder = make(fixture().audio->specific_config);
+  auto transcoder = make_transcoder(h264_aac_fixture().audio->specific_config);
   const auto before = transcode(*transcoder, first);
   const auto after = transcode(*transcoder, second, 10000);
   check_continuous(before, first.front().pts_ms * 48);
@@ -191,10 +187,10 @@ TEST_CASE("a jump in the input's timestamps re-anchors the Opus timeline there",
 }
 
 TEST_CASE("after reset the next publisher's first frame anchors the timeline", "[transcode]") {
-  const auto audio = fixture().only(TrackKind::audio);
+  const auto audio = h264_aac_fixture().only(TrackKind::audio);
   const std::vector<MediaPacket> first(audio.begin(), audio.begin() + 60);
   const std::vector<MediaPacket> second(audio.begin() + 60, audio.end());
-  auto transcoder = make(fixture().audio->specific_config);
+  auto transcoder = make_transcoder(h264_aac_fixture().audio->specific_config);
   transcode(*transcoder, first);
   transcoder->reset();
   // The new publisher's clock starts at 0, below the old one: no tail of the old one goes out.

@@ -17,22 +17,18 @@ using liverelay::Errc;
 using liverelay::Result;
 using liverelay::media::MediaPacket;
 using liverelay::media::TrackKind;
+using liverelay::testing::h264_aac_fixture;
 using liverelay::transcode::EncodedVideoFrame;
 using liverelay::transcode::H264Reencoder;
 
 namespace {
 
-const liverelay::testing::FlvStream& fixture() {
-  static const auto stream = liverelay::testing::read_flv_file("h264_aac_320x180_3s.flv");
-  return stream;
-}
-
 const std::vector<MediaPacket>& video() {
-  static const auto frames = fixture().only(TrackKind::video);
+  static const auto frames = h264_aac_fixture().only(TrackKind::video);
   return frames;
 }
 
-std::unique_ptr<H264Reencoder> make(const std::vector<uint8_t>& record, int kbps = 300) {
+std::unique_ptr<H264Reencoder> make_reencoder(const std::vector<uint8_t>& record, int kbps = 300) {
   liverelay::testing::quiet_libav();
   auto reencoder = H264Reencoder::create(record, kbps);
   REQUIRE(reencoder);
@@ -98,7 +94,7 @@ std::vector<MediaPacket> as_packets(const std::vector<EncodedVideoFrame>& frames
 
 TEST_CASE("x264 High video with B-frames comes out as Constrained Baseline with no B-frames", "[transcode]") {
   REQUIRE(video().size() == 90);
-  auto reencoder = make(fixture().video->decoder_config);
+  auto reencoder = make_reencoder(h264_aac_fixture().video->decoder_config);
   // Constrained Baseline: profile_idc 66 with constraint_set0 and set1 (RFC 6184 8.1: 42c0xx
   // or 42e0xx), known before any frame so the SDP can carry it.
   const std::string id = reencoder->profile_level_id();
@@ -123,7 +119,7 @@ TEST_CASE("x264 High video with B-frames comes out as Constrained Baseline with 
 }
 
 TEST_CASE("re-encoded frames carry the source's pts in presentation order and its keyframes", "[transcode]") {
-  auto reencoder = make(fixture().video->decoder_config);
+  auto reencoder = make_reencoder(h264_aac_fixture().video->decoder_config);
   const Run run = reencode(*reencoder, video());
   std::vector<int64_t> source_pts;
   for (const auto& frame : video()) source_pts.push_back(frame.pts_ms);
@@ -152,7 +148,7 @@ TEST_CASE("re-encoded frames carry the source's pts in presentation order and it
 }
 
 TEST_CASE("the reencoder holds back only the source's B-frame reorder depth", "[transcode]") {
-  auto reencoder = make(fixture().video->decoder_config);
+  auto reencoder = make_reencoder(h264_aac_fixture().video->decoder_config);
   const Run run = reencode(*reencoder, video(), false);
   // x264 with 2 B-frames writes max_num_reorder_frames 2 in the VUI; the decoder waits for
   // that many, the encoder for none.
@@ -164,9 +160,9 @@ TEST_CASE("the reencoder holds back only the source's B-frame reorder depth", "[
 }
 
 TEST_CASE("a stream without B-frames goes through with no frame of delay", "[transcode]") {
-  auto first = make(fixture().video->decoder_config);
+  auto first = make_reencoder(h264_aac_fixture().video->decoder_config);
   const auto baseline = as_packets(reencode(*first, video()).frames);
-  auto second = make(record_of(*first));
+  auto second = make_reencoder(record_of(*first));
   const Run run = reencode(*second, baseline, false);
   CHECK(run.most_held == 0);
   CHECK(run.frames.size() == baseline.size());
@@ -174,7 +170,7 @@ TEST_CASE("a stream without B-frames goes through with no frame of delay", "[tra
 }
 
 TEST_CASE("frames before the first keyframe are skipped, so the output starts on an IDR", "[transcode]") {
-  auto reencoder = make(fixture().video->decoder_config);
+  auto reencoder = make_reencoder(h264_aac_fixture().video->decoder_config);
   // A viewer's stream joined 10 frames in: the first keyframe after that is at 1067 ms.
   const std::vector<MediaPacket> joined(video().begin() + 10, video().end());
   const Run run = reencode(*reencoder, joined);
@@ -185,7 +181,7 @@ TEST_CASE("frames before the first keyframe are skipped, so the output starts on
 }
 
 TEST_CASE("request_keyframe makes the next encoded frame an IDR", "[transcode]") {
-  auto reencoder = make(fixture().video->decoder_config);
+  auto reencoder = make_reencoder(h264_aac_fixture().video->decoder_config);
   std::vector<EncodedVideoFrame> out;
   const auto& frames = video();
   for (size_t i = 0; i < 45; ++i) REQUIRE(push(*reencoder, frames[i], out));
@@ -199,7 +195,7 @@ TEST_CASE("request_keyframe makes the next encoded frame an IDR", "[transcode]")
 }
 
 TEST_CASE("garbage access units are errors and the frames after them still re-encode", "[transcode]") {
-  auto reencoder = make(fixture().video->decoder_config);
+  auto reencoder = make_reencoder(h264_aac_fixture().video->decoder_config);
   const auto& frames = video();
   std::vector<EncodedVideoFrame> out;
   for (size_t i = 0; i < 30; ++i) REQUIRE(push(*reencoder, frames[i], out));
@@ -232,7 +228,7 @@ TEST_CASE("create refuses records that do not parse and sources that are not 8-b
   auto high444 = H264Reencoder::create(liverelay::fixtures::kAvcHigh444ScalingRecord, 300);
   REQUIRE_FALSE(high444);
   CHECK(high444.error().code == Errc::unsupported);
-  CHECK_FALSE(H264Reencoder::create(fixture().video->decoder_config, 0));
+  CHECK_FALSE(H264Reencoder::create(h264_aac_fixture().video->decoder_config, 0));
   auto hd = H264Reencoder::create(liverelay::fixtures::kAvcMain1080Record, 3000);
   REQUIRE(hd);
   CHECK((*hd)->width() == 1920);
@@ -241,7 +237,7 @@ TEST_CASE("create refuses records that do not parse and sources that are not 8-b
 
 TEST_CASE("the bitrate asked for is the bitrate given", "[transcode]") {
   const int kbps = GENERATE(100, 400);
-  auto reencoder = make(fixture().video->decoder_config, kbps);
+  auto reencoder = make_reencoder(h264_aac_fixture().video->decoder_config, kbps);
   const Run run = reencode(*reencoder, video());
   size_t bytes = 0;
   for (const auto& frame : run.frames) bytes += frame.access_unit.size();

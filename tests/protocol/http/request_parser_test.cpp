@@ -11,7 +11,7 @@ using liverelay::http::RequestParser;
 
 namespace {
 
-std::span<const uint8_t> bytes_of(const std::string& text) {
+std::span<const uint8_t> request_bytes(const std::string& text) {
   return {reinterpret_cast<const uint8_t*>(text.data()), text.size()};
 }
 
@@ -21,7 +21,7 @@ std::vector<ParsedRequest> parse_all(RequestParser& parser, const std::string& t
   size_t offset = 0;
   for (int guard = 0; offset < text.size() && guard < 100000; ++guard) {
     const size_t length = byte_by_byte ? 1 : text.size() - offset;
-    auto consumed = parser.feed(bytes_of(text).subspan(offset, length));
+    auto consumed = parser.feed(request_bytes(text).subspan(offset, length));
     REQUIRE(consumed);
     offset += *consumed;
     if (parser.complete()) requests.push_back(parser.take());
@@ -51,12 +51,12 @@ TEST_CASE("http parser reads a GET with its headers, at once and byte by byte", 
 TEST_CASE("http parser stops after each pipelined request until it is taken", "[http]") {
   const std::string text = "GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
   RequestParser parser;
-  auto first = parser.feed(bytes_of(text));
+  auto first = parser.feed(request_bytes(text));
   REQUIRE(first);
   CHECK(*first < text.size());
   REQUIRE(parser.complete());
   CHECK(parser.take().target == "/a");
-  auto second = parser.feed(bytes_of(text).subspan(*first));
+  auto second = parser.feed(request_bytes(text).subspan(*first));
   REQUIRE(second);
   REQUIRE(parser.complete());
   const auto b = parser.take();
@@ -83,7 +83,7 @@ TEST_CASE("http parser marks a WebSocket upgrade and leaves the rest unread", "[
       "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
   const std::string text = head + "\x81\x80";
   RequestParser parser;
-  auto consumed = parser.feed(bytes_of(text));
+  auto consumed = parser.feed(request_bytes(text));
   REQUIRE(consumed);
   CHECK(*consumed == head.size());
   REQUIRE(parser.complete());
@@ -98,23 +98,23 @@ TEST_CASE("http parser refuses what is over its limits with the status to answer
   SECTION("head too large: 431") {
     RequestParser parser(limits);
     const std::string text = "GET /" + std::string(300, 'a') + " HTTP/1.1\r\n\r\n";
-    CHECK_FALSE(parser.feed(bytes_of(text)));
+    CHECK_FALSE(parser.feed(request_bytes(text)));
     CHECK(parser.error_status() == 431);
   }
   SECTION("too many headers: 431") {
     RequestParser parser(limits);
-    CHECK_FALSE(parser.feed(bytes_of("GET / HTTP/1.1\r\na: 1\r\nb: 2\r\nc: 3\r\nd: 4\r\ne: 5\r\n\r\n")));
+    CHECK_FALSE(parser.feed(request_bytes("GET / HTTP/1.1\r\na: 1\r\nb: 2\r\nc: 3\r\nd: 4\r\ne: 5\r\n\r\n")));
     CHECK(parser.error_status() == 431);
   }
   SECTION("declared body too large: 413") {
     RequestParser parser(limits);
-    CHECK_FALSE(parser.feed(bytes_of("POST / HTTP/1.1\r\nContent-Length: 17\r\n\r\n")));
+    CHECK_FALSE(parser.feed(request_bytes("POST / HTTP/1.1\r\nContent-Length: 17\r\n\r\n")));
     CHECK(parser.error_status() == 413);
   }
   SECTION("chunked body growing too large: 413") {
     RequestParser parser(limits);
-    CHECK_FALSE(parser.feed(bytes_of("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n11\r\n" +
-                                     std::string(17, 'x') + "\r\n0\r\n\r\n")));
+    CHECK_FALSE(parser.feed(request_bytes("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n11\r\n" +
+                                          std::string(17, 'x') + "\r\n0\r\n\r\n")));
     CHECK(parser.error_status() == 413);
   }
 }
@@ -133,10 +133,10 @@ TEST_CASE("http parser refuses malformed and smuggling-shaped requests with 400"
   };
   for (const char* text : bad) {
     RequestParser parser;
-    auto consumed = parser.feed(bytes_of(text));
+    auto consumed = parser.feed(request_bytes(text));
     INFO(text);
     CHECK_FALSE(consumed);
     CHECK(parser.error_status() == 400);
-    CHECK_FALSE(parser.feed(bytes_of("GET / HTTP/1.1\r\n\r\n")));  // an error is final
+    CHECK_FALSE(parser.feed(request_bytes("GET / HTTP/1.1\r\n\r\n")));  // an error is final
   }
 }

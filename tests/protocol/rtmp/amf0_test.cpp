@@ -1,19 +1,23 @@
 // Unit tests for the AMF0 decoder and encoder: spec byte vectors, round trips, limits, garbage.
 #include "protocol/rtmp/amf0.hpp"
 
-#include <bit>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <initializer_list>
 #include <limits>
 #include <string_view>
 
-#include "protocol/core/byte_writer.hpp"
+#include "tests/protocol/rtmp/test_bytes.hpp"
 
 using namespace liverelay;
 using namespace liverelay::amf0;
 
 namespace {
+
+using liverelay::testing::put;
+using liverelay::testing::put_number;
+using liverelay::testing::put_string;
+using liverelay::testing::put_utf8;
 
 std::vector<uint8_t> encoded(const Value& value) {
   std::vector<uint8_t> out;
@@ -24,26 +28,6 @@ std::vector<uint8_t> encoded(const Value& value) {
 Result<Value> decoded(std::span<const uint8_t> bytes, const DecodeLimits& limits = {}) {
   ByteReader reader(bytes);
   return decode(reader, limits);
-}
-
-void put(std::vector<uint8_t>& out, std::initializer_list<uint8_t> bytes) {
-  out.insert(out.end(), bytes.begin(), bytes.end());
-}
-void put(std::vector<uint8_t>& out, std::string_view text) {
-  out.insert(out.end(), text.begin(), text.end());
-}
-// AMF0 spec 2.4 UTF-8: a u16 length, then the bytes (property names use it without a marker).
-void put_utf8(std::vector<uint8_t>& out, std::string_view text) {
-  ByteWriter(out).u16be(static_cast<uint16_t>(text.size()));
-  put(out, text);
-}
-void put_number(std::vector<uint8_t>& out, double number) {
-  out.push_back(0x00);
-  ByteWriter(out).u64be(std::bit_cast<uint64_t>(number));
-}
-void put_string(std::vector<uint8_t>& out, std::string_view text) {
-  out.push_back(0x02);
-  put_utf8(out, text);
 }
 
 Value nested_objects(size_t levels) {

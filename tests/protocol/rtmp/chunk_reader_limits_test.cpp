@@ -10,6 +10,10 @@
 #include "protocol/rtmp/chunk_reader.hpp"
 #include "tests/protocol/rtmp/test_bytes.hpp"
 
+// Outcome, decode and the like are also the names of chunk_reader_test.cpp and of the WebSocket
+// tests' helpers: a namespace of its own keeps each file's apart when a unity build compiles them
+// as one.
+namespace chunk_reader_limits_test {
 namespace {
 
 using liverelay::Errc;
@@ -206,3 +210,5 @@ TEST_CASE("after an error every feed returns the same error and nothing more is 
   CHECK(second.error().message == first.error().message);
   CHECK_FALSE(reader.next());
 }
+
+}  // namespace chunk_reader_limits_test

@@ -11,6 +11,10 @@
 #include <string>
 #include <vector>
 
+// Outcome, Seen, decode and the like are also the names of chunk_reader_limits_test.cpp and of the
+// WebSocket tests' helpers: a namespace of its own keeps each file's apart when a unity build
+// compiles them as one.
+namespace chunk_reader_test {
 namespace {
 
 using liverelay::rtmp::ChunkReader;
@@ -318,3 +322,5 @@ TEST_CASE("a type-1 header may open a chunk stream, as librtmp does for its ping
   REQUIRE(out.error.empty());
   CHECK(out.messages == std::vector<Seen>{{2, 4, 0, 0, {0x00, 0x06, 0x00, 0x00, 0x0D, 0x0F}}});
 }
+
+}  // namespace chunk_reader_test

@@ -1,7 +1,6 @@
 // Unit tests for RTMP command and data messages: what ffmpeg sends, what we send back.
 #include "protocol/rtmp/command.hpp"
 
-#include <bit>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -9,7 +8,7 @@
 #include <iterator>
 #include <string_view>
 
-#include "protocol/core/byte_writer.hpp"
+#include "tests/protocol/rtmp/test_bytes.hpp"
 
 using namespace liverelay;
 using namespace liverelay::rtmp;
@@ -17,22 +16,10 @@ using amf0::Value;
 
 namespace {
 
-void put(std::vector<uint8_t>& out, std::initializer_list<uint8_t> bytes) {
-  out.insert(out.end(), bytes.begin(), bytes.end());
-}
-// AMF0 spec 2.4: a u16 length and the bytes; with the 0x02 marker in front it is a string value.
-void put_utf8(std::vector<uint8_t>& out, std::string_view text) {
-  ByteWriter(out).u16be(static_cast<uint16_t>(text.size()));
-  out.insert(out.end(), text.begin(), text.end());
-}
-void put_string(std::vector<uint8_t>& out, std::string_view text) {
-  out.push_back(0x02);
-  put_utf8(out, text);
-}
-void put_number(std::vector<uint8_t>& out, double number) {
-  out.push_back(0x00);
-  ByteWriter(out).u64be(std::bit_cast<uint64_t>(number));
-}
+using liverelay::testing::put;
+using liverelay::testing::put_number;
+using liverelay::testing::put_string;
+using liverelay::testing::put_utf8;
 
 // A publishing connect laid out as ffmpeg's rtmpproto.c writes it (RTMP spec 7.2.1.1), with the
 // flashVer FMLE itself sends; ffmpeg_connect_publish.bin is the real thing.

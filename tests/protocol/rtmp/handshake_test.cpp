@@ -22,7 +22,7 @@ using Bytes = std::vector<uint8_t>;
 constexpr size_t kC0C1Size = 1 + kHandshakeSize;
 constexpr size_t kS0S1S2Size = 1 + 2 * kHandshakeSize;
 
-Bytes slice(const Bytes& bytes, size_t offset, size_t size) {
+Bytes bytes_at(const Bytes& bytes, size_t offset, size_t size) {
   REQUIRE(bytes.size() >= offset + size);
   return Bytes(bytes.begin() + static_cast<ptrdiff_t>(offset),
                bytes.begin() + static_cast<ptrdiff_t>(offset + size));
@@ -55,8 +55,8 @@ struct Capture {
 Capture read_capture(const std::string& name) {
   Bytes all = read_fixture(name);
   REQUIRE(all.size() == kC0C1Size + kS0S1S2Size + kHandshakeSize);
-  return {slice(all, 0, kC0C1Size), slice(all, kC0C1Size, kS0S1S2Size),
-          slice(all, kC0C1Size + kS0S1S2Size, kHandshakeSize)};
+  return {bytes_at(all, 0, kC0C1Size), bytes_at(all, kC0C1Size, kS0S1S2Size),
+          bytes_at(all, kC0C1Size + kS0S1S2Size, kHandshakeSize)};
 }
 
 // A Flash Player-like C0 C1 signed at `scheme`, built with our digest helpers.
@@ -138,9 +138,9 @@ TEST_CASE("server answers a plain C1 with a plain S1 and S2 echoing C1") {
   CHECK_FALSE(server.done());  // C2 still to come
   REQUIRE(fed.output.size() == kS0S1S2Size);
   CHECK(fed.output[0] == 3);
-  CHECK(slice(fed.output, 1, 4) == Bytes{1, 2, 3, 4});  // S1 time = epoch_ms
-  CHECK(slice(fed.output, 5, 4) == Bytes{0, 0, 0, 0});  // plain S1: zero version
-  CHECK(slice(fed.output, 1 + kHandshakeSize, kHandshakeSize) == slice(c0c1, 1, kHandshakeSize));
+  CHECK(bytes_at(fed.output, 1, 4) == Bytes{1, 2, 3, 4});  // S1 time = epoch_ms
+  CHECK(bytes_at(fed.output, 5, 4) == Bytes{0, 0, 0, 0});  // plain S1: zero version
+  CHECK(bytes_at(fed.output, 1 + kHandshakeSize, kHandshakeSize) == bytes_at(c0c1, 1, kHandshakeSize));
 }
 
 TEST_CASE("server finishes on C2 and leaves the bytes after it unconsumed") {
@@ -169,7 +169,7 @@ TEST_CASE("plain handshake completes between our client and server, C2 echoing S
   CHECK(client_fed.used == kS0S1S2Size);
   CHECK(client.done());
   CHECK_FALSE(client.server_used_digest());
-  CHECK(client_fed.output == slice(s0s1s2, 1, kHandshakeSize));
+  CHECK(client_fed.output == bytes_at(s0s1s2, 1, kHandshakeSize));
   CHECK(feed(server, client_fed.output, false).used == kHandshakeSize);
   CHECK(server.done());
 }
@@ -203,7 +203,7 @@ TEST_CASE("server answers a digest C1 in its scheme: S1 signed with the FMS key,
   Bytes out = feed(server, c0c1, false).output;
   REQUIRE(out.size() == kS0S1S2Size);
   CHECK(server.kind() == scheme);
-  CHECK(slice(out, 5, 4) != Bytes{0, 0, 0, 0});  // tells librtmp and ffmpeg to check S1
+  CHECK(bytes_at(out, 5, 4) != Bytes{0, 0, 0, 0});  // tells librtmp and ffmpeg to check S1
 
   auto s1_scheme = hd::find_scheme(block(out, 1), hd::Signer::media_server);
   REQUIRE(s1_scheme);
@@ -224,8 +224,8 @@ TEST_CASE("server treats a C1 with a corrupted digest as plain and echoes it in 
   ServerHandshake server(1);
   Bytes out = feed(server, c0c1, false).output;
   CHECK(server.kind() == HandshakeKind::plain);
-  CHECK(slice(out, 5, 4) == Bytes{0, 0, 0, 0});
-  CHECK(slice(out, 1 + kHandshakeSize, kHandshakeSize) == slice(c0c1, 1, kHandshakeSize));
+  CHECK(bytes_at(out, 5, 4) == Bytes{0, 0, 0, 0});
+  CHECK(bytes_at(out, 1 + kHandshakeSize, kHandshakeSize) == bytes_at(c0c1, 1, kHandshakeSize));
 }
 
 TEST_CASE("server sends the same bytes whether the client's arrive at once or byte by byte") {
@@ -273,8 +273,8 @@ TEST_CASE("client sends a signed scheme 0 C1 in digest mode and a plain one othe
   REQUIRE(signed_c0c1.size() == kC0C1Size);
   REQUIRE(plain_c0c1.size() == kC0C1Size);
   CHECK(signed_c0c1[0] == 3);
-  CHECK(slice(signed_c0c1, 5, 4) == Bytes{0x80, 0x00, 0x07, 0x02});
-  CHECK(slice(plain_c0c1, 5, 4) == Bytes{0, 0, 0, 0});
+  CHECK(bytes_at(signed_c0c1, 5, 4) == Bytes{0x80, 0x00, 0x07, 0x02});
+  CHECK(bytes_at(plain_c0c1, 5, 4) == Bytes{0, 0, 0, 0});
   CHECK(*hd::find_scheme(block(signed_c0c1, 1), hd::Signer::player) ==
         HandshakeKind::digest_scheme0);
   CHECK(*hd::find_scheme(block(plain_c0c1, 1), hd::Signer::player) == HandshakeKind::plain);
@@ -351,8 +351,8 @@ TEST_CASE("server answers librtmp's captured plain C1 with S2 echoing it") {
   Fed fed = feed(server, concat(capture.c0c1, capture.c2), false);
   CHECK(server.kind() == HandshakeKind::plain);
   CHECK(server.done());
-  CHECK(slice(fed.output, 1 + kHandshakeSize, kHandshakeSize) ==
-        slice(capture.c0c1, 1, kHandshakeSize));
+  CHECK(bytes_at(fed.output, 1 + kHandshakeSize, kHandshakeSize) ==
+        bytes_at(capture.c0c1, 1, kHandshakeSize));
 }
 
 TEST_CASE("the same seed gives the same S1 and another seed a different one") {

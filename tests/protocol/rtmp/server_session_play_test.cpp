@@ -32,11 +32,11 @@ PlayRequested start_play(ServerSession& server, ScriptedClient& client, const ch
   return std::get<PlayRequested>(*event);
 }
 
-SharedBytes bytes_of(std::vector<uint8_t> bytes) {
+SharedBytes shared_bytes(std::vector<uint8_t> bytes) {
   return std::make_shared<const std::vector<uint8_t>>(std::move(bytes));
 }
 
-std::vector<uint8_t> pattern(size_t size, uint8_t first) {
+std::vector<uint8_t> media_payload(size_t size, uint8_t first) {
   std::vector<uint8_t> out(size);
   for (size_t i = 0; i < size; ++i) out[i] = static_cast<uint8_t>(first + i * 7);
   return out;
@@ -121,9 +121,10 @@ TEST_CASE("server session sends media on its own chunk streams with the player's
   server.accept_play(1);
   client.received(server);
 
-  const auto video = bytes_of(pattern(10'000, 1));  // three chunks of at most 4096 bytes
-  const auto audio = bytes_of({0xAF, 0x01, 0x21, 0x10});
-  const auto metadata = bytes_of(amf0::encode_all(std::vector<amf0::Value>{"onMetaData", amf0::EcmaArray{}}));
+  const auto video = shared_bytes(media_payload(10'000, 1));  // three chunks of at most 4096 bytes
+  const auto audio = shared_bytes({0xAF, 0x01, 0x21, 0x10});
+  const auto metadata =
+      shared_bytes(amf0::encode_all(std::vector<amf0::Value>{"onMetaData", amf0::EcmaArray{}}));
   CHECK(server.write_media(1, MessageType::data_amf0, 0, metadata));
   CHECK(server.write_media(1, MessageType::video, 0, video));
   CHECK(server.write_media(1, MessageType::audio, 5, audio));
@@ -152,8 +153,8 @@ TEST_CASE("server session writes a type-1 header for the next message on a media
   start_play(server, client, "cam1");
   server.accept_play(1);
   client.received(server);
-  server.write_media(1, MessageType::audio, 1000, bytes_of({0xAF, 0x01, 0xAA}));
-  server.write_media(1, MessageType::audio, 1023, bytes_of({0xAF, 0x01, 0xBB, 0xCC}));
+  server.write_media(1, MessageType::audio, 1000, shared_bytes({0xAF, 0x01, 0xAA}));
+  server.write_media(1, MessageType::audio, 1023, shared_bytes({0xAF, 0x01, 0xBB, 0xCC}));
   const std::vector<uint8_t> expected = {
       // 5.3.1.2.1 type 0 on chunk stream 4: timestamp 1000, length 3, type 8, stream 1 (LE)
       0x04, 0x00, 0x03, 0xE8, 0x00, 0x00, 0x03, 0x08, 0x01, 0x00, 0x00, 0x00, 0xAF, 0x01, 0xAA,
@@ -168,7 +169,7 @@ TEST_CASE("server session repeats an extended timestamp on every chunk of a medi
   start_play(server, client, "cam1");
   server.accept_play(1);
   client.received(server);
-  const auto frame = bytes_of(pattern(5000, 3));
+  const auto frame = shared_bytes(media_payload(5000, 3));
   server.write_media(1, MessageType::video, 0x01000000, frame);
   server.write_media(1, MessageType::video, 0x01000021, frame);
   auto messages = client.received(server);
@@ -185,7 +186,7 @@ TEST_CASE("server session hands media payloads out shared, not copied") {
   start_play(server, client, "cam1");
   server.accept_play(1);
   client.received(server);
-  const auto frame = bytes_of(pattern(9000, 5));
+  const auto frame = shared_bytes(media_payload(9000, 5));
   server.write_media(1, MessageType::video, 40, frame);
   size_t shared_bytes = 0;
   size_t total = 0;
@@ -208,12 +209,12 @@ TEST_CASE("server session honours receiveVideo and receiveAudio") {
   server.accept_play(1);
   client.received(server);
   client.command(server, 1, Command{"receiveVideo", 0, amf0::Null{}, {false}});
-  CHECK_FALSE(server.write_media(1, MessageType::video, 0, bytes_of({0x17, 0x01})));
-  CHECK(server.write_media(1, MessageType::audio, 0, bytes_of({0xAF, 0x01})));
+  CHECK_FALSE(server.write_media(1, MessageType::video, 0, shared_bytes({0x17, 0x01})));
+  CHECK(server.write_media(1, MessageType::audio, 0, shared_bytes({0xAF, 0x01})));
   client.command(server, 1, Command{"receiveAudio", 0, amf0::Null{}, {false}});
   client.command(server, 1, Command{"receiveVideo", 0, amf0::Null{}, {true}});
-  CHECK_FALSE(server.write_media(1, MessageType::audio, 10, bytes_of({0xAF, 0x01})));
-  CHECK(server.write_media(1, MessageType::video, 10, bytes_of({0x17, 0x01})));
+  CHECK_FALSE(server.write_media(1, MessageType::audio, 10, shared_bytes({0xAF, 0x01})));
+  CHECK(server.write_media(1, MessageType::video, 10, shared_bytes({0x17, 0x01})));
   auto messages = client.received(server);
   REQUIRE(messages.size() == 2);
   CHECK(messages[0].type() == MessageType::audio);

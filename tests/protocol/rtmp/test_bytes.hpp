@@ -1,10 +1,15 @@
-// Byte-vector helpers shared by the chunk layer tests: concatenation, patterns and slices.
+// Byte-vector helpers shared by the protocol tests: concatenation, patterns, slices, and AMF0
+// values laid out by hand.
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
+#include <string_view>
 #include <vector>
+
+#include "protocol/core/byte_writer.hpp"
 
 namespace liverelay::testing {
 
@@ -26,6 +31,29 @@ inline Bytes pattern(size_t size, uint8_t first) {
 // Bytes [from, to) of `bytes`.
 inline Bytes slice(const Bytes& bytes, size_t from, size_t to) {
   return Bytes(bytes.begin() + static_cast<std::ptrdiff_t>(from), bytes.begin() + static_cast<std::ptrdiff_t>(to));
+}
+
+// Appenders for payloads laid out by hand, byte for byte as the AMF0 spec draws them.
+inline void put(Bytes& out, std::initializer_list<uint8_t> bytes) {
+  out.insert(out.end(), bytes.begin(), bytes.end());
+}
+inline void put(Bytes& out, std::string_view text) {
+  out.insert(out.end(), text.begin(), text.end());
+}
+// AMF0 spec 2.4 UTF-8: a u16 length, then the bytes (property names use it without a marker).
+inline void put_utf8(Bytes& out, std::string_view text) {
+  ByteWriter(out).u16be(static_cast<uint16_t>(text.size()));
+  put(out, text);
+}
+// AMF0 spec 2.2: the number marker, then a big-endian double.
+inline void put_number(Bytes& out, double number) {
+  out.push_back(0x00);
+  ByteWriter(out).u64be(std::bit_cast<uint64_t>(number));
+}
+// AMF0 spec 2.4: the string marker, then the UTF-8 form above.
+inline void put_string(Bytes& out, std::string_view text) {
+  out.push_back(0x02);
+  put_utf8(out, text);
 }
 
 }  // namespace liverelay::testing

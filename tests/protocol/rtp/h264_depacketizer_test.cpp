@@ -22,8 +22,8 @@ using liverelay::rtp::RtpHeader;
 using liverelay::rtp::RtpPacket;
 using namespace liverelay::rtp::testing;
 
-const Bytes kSps = {0x67, 0x64, 0x00, 0x1f, 0xac, 0xd9, 0x40, 0x50};
-const Bytes kPps = {0x68, 0xeb, 0xe3, 0xcb, 0x22, 0xc0};
+const Bytes kHighSps = {0x67, 0x64, 0x00, 0x1f, 0xac, 0xd9, 0x40, 0x50};
+const Bytes kHighPps = {0x68, 0xeb, 0xe3, 0xcb, 0x22, 0xc0};
 
 // A packet as the depacketizer sees it; `payload` must outlive the result.
 RtpPacket packet(uint16_t sequence, uint32_t timestamp, bool marker, const Bytes& payload) {
@@ -56,7 +56,7 @@ TEST_CASE("packetized access units come back unit for unit at every size around 
     H264PacketizerConfig config;
     config.max_payload_size = kMtu;
     H264Packetizer packetizer(config);
-    const std::vector<Bytes> sps = {kSps}, pps = {kPps};
+    const std::vector<Bytes> sps = {kHighSps}, pps = {kHighPps};
     REQUIRE(packetizer.set_parameter_sets(sps, pps));
     const Bytes sei = nal(kSeiHeader, 12, 3);
     const Bytes idr = nal(kIdrHeader, size, 5);
@@ -66,7 +66,7 @@ TEST_CASE("packetized access units come back unit for unit at every size around 
     const auto frames = depacketize(batch, depacketizer);
     REQUIRE(frames.size() == 1);
     CHECK(frames[0].timestamp == 90000);
-    CHECK(frames[0].nal_units == std::vector<Bytes>{kSps, kPps, sei, idr});
+    CHECK(frames[0].nal_units == std::vector<Bytes>{kHighSps, kHighPps, sei, idr});
   }
 }
 
@@ -75,7 +75,7 @@ TEST_CASE("a stream of random access units survives packetizing and depacketizin
   H264PacketizerConfig config;
   config.first_sequence = 65000;  // wraps during the run
   H264Packetizer packetizer(config);
-  const std::vector<Bytes> sps = {kSps}, pps = {kPps};
+  const std::vector<Bytes> sps = {kHighSps}, pps = {kHighPps};
   REQUIRE(packetizer.set_parameter_sets(sps, pps));
   H264Depacketizer depacketizer;
   RtpBatch batch;
@@ -94,7 +94,7 @@ TEST_CASE("a stream of random access units survives packetizing and depacketizin
     REQUIRE(packetizer.packetize(access_unit, frame * 33, key, batch));
     const auto frames = depacketize(batch, depacketizer);
     REQUIRE(frames.size() == 1);
-    if (key) units.insert(units.begin(), {kSps, kPps});
+    if (key) units.insert(units.begin(), {kHighSps, kHighPps});
     CHECK(frames[0].nal_units == units);
     CHECK(frames[0].timestamp == static_cast<uint32_t>(frame * 33 * 90));
   }
@@ -102,7 +102,7 @@ TEST_CASE("a stream of random access units survives packetizing and depacketizin
 
 TEST_CASE("depacketizer reads a STAP-A and single units written out by hand", "[rtp]") {
   H264Depacketizer depacketizer;
-  const Bytes stap = join({{0x78, 0x00, 0x08}, kSps, {0x00, 0x06}, kPps});
+  const Bytes stap = join({{0x78, 0x00, 0x08}, kHighSps, {0x00, 0x06}, kHighPps});
   const Bytes idr = {0x65, 0x88, 0x84, 0x00};
   const auto pending = depacketizer.push(packet(7, 3000, false, stap));
   REQUIRE(pending);
@@ -111,7 +111,7 @@ TEST_CASE("depacketizer reads a STAP-A and single units written out by hand", "[
   REQUIRE(done);
   REQUIRE(*done);
   CHECK((*done)->timestamp == 3000);
-  CHECK((*done)->nal_units == std::vector<Bytes>{kSps, kPps, idr});
+  CHECK((*done)->nal_units == std::vector<Bytes>{kHighSps, kHighPps, idr});
 }
 
 TEST_CASE("depacketizer drops an access unit with a lost packet and recovers at the next", "[rtp]") {
@@ -160,8 +160,8 @@ TEST_CASE("depacketizer refuses FU-A sequences that do not make a unit", "[rtp]"
 }
 
 TEST_CASE("depacketizer refuses every truncation of a STAP-A that cuts a unit", "[rtp]") {
-  const Bytes stap = join({{0x78, 0x00, 0x08}, kSps, {0x00, 0x06}, kPps});
-  const size_t first_end = 3 + kSps.size();
+  const Bytes stap = join({{0x78, 0x00, 0x08}, kHighSps, {0x00, 0x06}, kHighPps});
+  const size_t first_end = 3 + kHighSps.size();
   for (size_t size = 1; size < stap.size(); ++size) {
     INFO("first " << size << " bytes");
     H264Depacketizer depacketizer;

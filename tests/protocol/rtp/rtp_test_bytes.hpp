@@ -1,4 +1,5 @@
-// Byte-vector helpers for the RTP tests: concatenation, H.264 NAL units and AVCC access units.
+// Byte-vector helpers for the RTP tests: the shared ones (concatenation, slices), H.264 NAL units
+// and AVCC access units.
 #pragma once
 
 #include <cstddef>
@@ -6,15 +7,13 @@
 #include <initializer_list>
 #include <vector>
 
+#include "tests/protocol/rtmp/test_bytes.hpp"
+
 namespace liverelay::rtp::testing {
 
-using Bytes = std::vector<uint8_t>;
-
-inline Bytes join(std::initializer_list<Bytes> parts) {
-  Bytes out;
-  for (const Bytes& part : parts) out.insert(out.end(), part.begin(), part.end());
-  return out;
-}
+using liverelay::testing::Bytes;
+using liverelay::testing::join;
+using liverelay::testing::slice;
 
 // A NAL unit of `size` bytes (header included) whose body counts up from `seed`, so that bytes
 // put back in the wrong order or place show.
@@ -33,11 +32,6 @@ inline Bytes avcc(std::initializer_list<Bytes> units, int length_size = 4) {
     out.insert(out.end(), unit.begin(), unit.end());
   }
   return out;
-}
-
-inline Bytes slice(const Bytes& bytes, size_t from, size_t to) {
-  return Bytes(bytes.begin() + static_cast<std::ptrdiff_t>(from),
-               bytes.begin() + static_cast<std::ptrdiff_t>(to));
 }
 
 // Header bytes: F=0 with the NRI an encoder gives each type.

@@ -39,7 +39,7 @@ WhepAnswer answer(std::string_view sdp, const WhepAnswerOptions& o = options()) 
   return *built;
 }
 
-Error refusal(std::string_view sdp, const WhepAnswerOptions& o = options()) {
+Error answer_refusal(std::string_view sdp, const WhepAnswerOptions& o = options()) {
   const auto offer = read_whep_offer(sdp);
   REQUIRE(offer);
   const auto built = build_whep_answer(*offer, o);
@@ -218,26 +218,27 @@ TEST_CASE("whep answer without BUNDLE serves a lone video m-line") {
 }
 
 TEST_CASE("whep answer refuses an offer without H.264 packetization-mode 1, saying why") {
-  const auto vp8_only = refusal(replaced(kSmallOffer, "packetization-mode=1", "packetization-mode=0"));
+  const auto vp8_only = answer_refusal(replaced(kSmallOffer, "packetization-mode=1", "packetization-mode=0"));
   CHECK(vp8_only.code == Errc::unsupported);
   CHECK(vp8_only.message ==
         "offer has no video m-line for H.264 with packetization-mode=1 (m-line 0: no H.264 with "
         "packetization-mode=1)");
-  CHECK(refusal(replaced(kSmallOffer, "a=recvonly", "a=sendonly")).message ==
+  CHECK(answer_refusal(replaced(kSmallOffer, "a=recvonly", "a=sendonly")).message ==
         "offer has no video m-line for H.264 with packetization-mode=1 (m-line 0: does not receive)");
-  CHECK(refusal(replaced(kSmallOffer, "a=rtcp-mux\r\n", "")).message ==
+  CHECK(answer_refusal(replaced(kSmallOffer, "a=rtcp-mux\r\n", "")).message ==
         "offer has no video m-line for H.264 with packetization-mode=1 (m-line 0: no a=rtcp-mux)");
-  CHECK(refusal(replaced(kSmallOffer, "m=video 9 UDP/TLS/RTP/SAVPF", "m=video 9 RTP/AVP")).message ==
+  CHECK(answer_refusal(replaced(kSmallOffer, "m=video 9 UDP/TLS/RTP/SAVPF", "m=video 9 RTP/AVP")).message ==
         "offer has no video m-line for H.264 with packetization-mode=1 (m-line 0: protocol RTP/AVP is not "
         "UDP/TLS/RTP/SAVPF)");
   const std::string audio_only = "v=0\r\n" + std::string(kSmallOffer.substr(kSmallOffer.find("m=audio"))) +
                                  "a=ice-ufrag:abcd\r\na=ice-pwd:abcdefghijklmnopqrstuv\r\n"
                                  "a=fingerprint:sha-256 00:01\r\n";
-  CHECK(refusal(audio_only).message == "offer has no video m-line for H.264 with packetization-mode=1");
+  CHECK(answer_refusal(audio_only).message ==
+        "offer has no video m-line for H.264 with packetization-mode=1");
 }
 
 TEST_CASE("whep answer refuses several m-lines without a BUNDLE group") {
-  const auto error = refusal(replaced(kSmallOffer, "a=group:BUNDLE 0 1\r\n", ""));
+  const auto error = answer_refusal(replaced(kSmallOffer, "a=group:BUNDLE 0 1\r\n", ""));
   CHECK(error.code == Errc::unsupported);
   CHECK(error.message ==
         "offer has several m-lines and no a=group:BUNDLE; one transport per session (RFC 9143)");

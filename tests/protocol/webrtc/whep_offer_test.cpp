@@ -19,7 +19,7 @@ const RtpCodec& codec(const OfferedMedia& media, uint8_t payload_type) {
   throw std::logic_error("unreachable");
 }
 
-Error refusal(std::string_view sdp) {
+Error offer_refusal(std::string_view sdp) {
   const auto offer = read_whep_offer(sdp);
   REQUIRE_FALSE(offer);
   return offer.error();
@@ -128,46 +128,48 @@ TEST_CASE("whep offer takes transport attributes from the BUNDLE group's first m
 }
 
 TEST_CASE("whep offer refuses what is not an SDP offer") {
-  CHECK(refusal("{\"type\":\"offer\",\"sdp\":\"v=0\"}").message == "offer: sdp line 1: not <type>=<value>");
-  CHECK(refusal("hello").code == Errc::malformed);
-  CHECK(refusal("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n").message == "offer has no m= lines");
+  CHECK(offer_refusal("{\"type\":\"offer\",\"sdp\":\"v=0\"}").message ==
+        "offer: sdp line 1: not <type>=<value>");
+  CHECK(offer_refusal("hello").code == Errc::malformed);
+  CHECK(offer_refusal("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n").message ==
+        "offer has no m= lines");
   std::string big(kSmallOffer);
   while (big.size() <= 64 * 1024)
     big += "a=x-padding:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n";
-  CHECK(refusal(big).code == Errc::over_limit);
+  CHECK(offer_refusal(big).code == Errc::over_limit);
 }
 
 TEST_CASE("whep offer refuses missing or malformed ICE credentials") {
   const std::string no_ufrag = replaced(kSmallOffer, "a=ice-ufrag:abcd\r\n", "");
-  CHECK(refusal(no_ufrag).message == "offer has no a=ice-ufrag and a=ice-pwd");
+  CHECK(offer_refusal(no_ufrag).message == "offer has no a=ice-ufrag and a=ice-pwd");
   const std::string no_pwd = replaced(kSmallOffer, "a=ice-pwd:abcdefghijklmnopqrstuv\r\n", "");
-  CHECK(refusal(no_pwd).message == "offer has no a=ice-ufrag and a=ice-pwd");
+  CHECK(offer_refusal(no_pwd).message == "offer has no a=ice-ufrag and a=ice-pwd");
   const std::string short_pwd =
       replaced(kSmallOffer, "a=ice-pwd:abcdefghijklmnopqrstuv", "a=ice-pwd:abcdefghijklmnopqrstu");
-  CHECK(refusal(short_pwd).message ==
+  CHECK(offer_refusal(short_pwd).message ==
         "offer's a=ice-ufrag or a=ice-pwd is not 4+ or 22+ ice-chars (RFC 8839 5.4)");
   const std::string bad_ufrag = replaced(kSmallOffer, "a=ice-ufrag:abcd", "a=ice-ufrag:ab;d");
-  CHECK(refusal(bad_ufrag).code == Errc::malformed);
+  CHECK(offer_refusal(bad_ufrag).code == Errc::malformed);
 }
 
 TEST_CASE("whep offer refuses a missing or malformed fingerprint") {
   const std::string line =
       "a=fingerprint:sha-256 "
       "00:01:02:03:04:05:06:07:08:09:0A:0B:0C:0D:0E:0F:10:11:12:13:14:15:16:17:18:19:1A:1B:1C:1D:1E:1F\r\n";
-  CHECK(refusal(replaced(kSmallOffer, line, "")).message == "offer has no a=fingerprint");
+  CHECK(offer_refusal(replaced(kSmallOffer, line, "")).message == "offer has no a=fingerprint");
   const std::string expected = "offer: a=fingerprint is not \"<hash> XX:XX:...\"";
-  CHECK(refusal(replaced(kSmallOffer, "00:01:02", "00:01:0")).message == expected);
-  CHECK(refusal(replaced(kSmallOffer, "00:01:02", "00:01:0G")).message == expected);
-  CHECK(refusal(replaced(kSmallOffer, "00:01:02", "00-01:02")).message == expected);
-  CHECK(refusal(replaced(kSmallOffer, line, "a=fingerprint:sha-256\r\n")).message == expected);
+  CHECK(offer_refusal(replaced(kSmallOffer, "00:01:02", "00:01:0")).message == expected);
+  CHECK(offer_refusal(replaced(kSmallOffer, "00:01:02", "00:01:0G")).message == expected);
+  CHECK(offer_refusal(replaced(kSmallOffer, "00:01:02", "00-01:02")).message == expected);
+  CHECK(offer_refusal(replaced(kSmallOffer, line, "a=fingerprint:sha-256\r\n")).message == expected);
 }
 
 TEST_CASE("whep offer refuses to be the DTLS client and to pair with another lite agent") {
-  const auto passive = refusal(replaced(kSmallOffer, "a=setup:actpass", "a=setup:passive"));
+  const auto passive = offer_refusal(replaced(kSmallOffer, "a=setup:actpass", "a=setup:passive"));
   CHECK(passive.code == Errc::unsupported);
   CHECK(passive.message == "offer's a=setup:passive would make us the DTLS client; we only accept");
-  CHECK(refusal(replaced(kSmallOffer, "a=setup:actpass", "a=setup:holdconn")).code == Errc::malformed);
-  const auto lite = refusal(replaced(kSmallOffer, "t=0 0\r\n", "t=0 0\r\na=ice-lite\r\n"));
+  CHECK(offer_refusal(replaced(kSmallOffer, "a=setup:actpass", "a=setup:holdconn")).code == Errc::malformed);
+  const auto lite = offer_refusal(replaced(kSmallOffer, "t=0 0\r\n", "t=0 0\r\na=ice-lite\r\n"));
   CHECK(lite.code == Errc::unsupported);
   // a=setup:active is allowed: we are the DTLS server either way
   CHECK(read_whep_offer(replaced(kSmallOffer, "a=setup:actpass", "a=setup:active")));

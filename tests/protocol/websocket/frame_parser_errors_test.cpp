@@ -14,10 +14,7 @@ using liverelay::websocket::FrameLimits;
 using liverelay::websocket::FrameParser;
 using liverelay::websocket::kCloseMessageTooBig;
 using liverelay::websocket::kCloseProtocolError;
-using liverelay::websocket::Message;
 using namespace liverelay::websocket::testing;
-
-constexpr unsigned kText = 0x1, kPing = 0x9;
 
 // Only the header of a masked binary frame declaring `length` bytes with a 64-bit length field.
 Bytes header_only_64(uint64_t length) {
@@ -118,7 +115,7 @@ TEST_CASE("frame parser delivers the messages before an error, and the error is 
   CHECK(outcome.messages == std::vector<Seen>{{kText, "one"}, {kPing, "two"}});
 
   FrameParser parser;
-  std::vector<Message> messages;
+  std::vector<liverelay::websocket::Message> messages;
   auto first = parser.feed(client_frame(0x81, Bytes(5000, 'x')), messages);
   REQUIRE_FALSE(first);
   CHECK(first.error().code == Errc::over_limit);
@@ -133,7 +130,7 @@ TEST_CASE("frame parser delivers the messages before an error, and the error is 
 
 TEST_CASE("frame parser reports no close code before an error, malformed for 1002", "[websocket]") {
   FrameParser parser;
-  std::vector<Message> messages;
+  std::vector<liverelay::websocket::Message> messages;
   REQUIRE(parser.feed(client_frame(0x81, "ok"), messages));
   CHECK(parser.close_code() == 0);
   auto refused = parser.feed(Bytes{0x81, 0x02, 'h', 'i'}, messages);

@@ -12,11 +12,9 @@ namespace {
 using liverelay::Errc;
 using liverelay::websocket::FrameLimits;
 using liverelay::websocket::FrameParser;
-using liverelay::websocket::Message;
 using liverelay::websocket::parse_close_payload;
 using namespace liverelay::websocket::testing;
 
-constexpr unsigned kText = 0x1, kBinary = 0x2, kClose = 0x8, kPing = 0x9, kPong = 0xA;
 const Bytes kHello = bytes_of("Hello");
 
 Bytes pattern(size_t size) {
@@ -88,7 +86,7 @@ TEST_CASE("frame parser gives the same messages wherever the input is split", "[
   REQUIRE(whole.messages.size() == 4);
   for (size_t split = 1; split < input.size(); ++split) {
     FrameParser parser;
-    std::vector<Message> messages;
+    std::vector<liverelay::websocket::Message> messages;
     REQUIRE(parser.feed(std::span<const uint8_t>(input).first(split), messages));
     REQUIRE(parser.feed(std::span<const uint8_t>(input).subspan(split), messages));
     INFO("split at " << split);
@@ -99,7 +97,7 @@ TEST_CASE("frame parser gives the same messages wherever the input is split", "[
 
 TEST_CASE("frame parser delivers an empty frame as soon as its header is in", "[websocket]") {
   FrameParser parser;
-  std::vector<Message> messages;
+  std::vector<liverelay::websocket::Message> messages;
   const Bytes empty_text = client_frame(0x81, "");
   REQUIRE(empty_text.size() == 6);
   REQUIRE(parser.feed(empty_text, messages));

@@ -15,13 +15,18 @@
 #include <vector>
 
 #include "protocol/websocket/frame_parser.hpp"
+#include "tests/protocol/rtmp/test_bytes.hpp"
 
 namespace liverelay::websocket::testing {
 
-using Bytes = std::vector<uint8_t>;
+using liverelay::testing::Bytes;
+using liverelay::testing::join;
 using MaskKey = std::array<uint8_t, 4>;
 
 inline constexpr MaskKey kRfcMaskKey = {0x37, 0xfa, 0x21, 0x3d};  // the key of the RFC 6455 5.7 examples
+
+// Opcodes (RFC 6455 5.2) as Seen::opcode holds them.
+inline constexpr unsigned kText = 0x1, kBinary = 0x2, kClose = 0x8, kPing = 0x9, kPong = 0xA;
 
 inline Bytes bytes_of(std::string_view text) {
   return Bytes(text.begin(), text.end());
@@ -58,12 +63,6 @@ inline Bytes client_frame(uint8_t first_byte, const Bytes& payload, MaskKey key 
 
 inline Bytes client_frame(uint8_t first_byte, std::string_view payload, MaskKey key = kRfcMaskKey) {
   return client_frame(first_byte, bytes_of(payload), key);
-}
-
-inline Bytes join(std::initializer_list<Bytes> parts) {
-  Bytes out;
-  for (const Bytes& part : parts) out.insert(out.end(), part.begin(), part.end());
-  return out;
 }
 
 // A message as the tests compare and print it.

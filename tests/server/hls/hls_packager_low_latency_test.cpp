@@ -25,16 +25,16 @@ struct ListedPart {
   bool independent = false;
 };
 
-struct ListedSegment {
+struct PlaylistSegment {
   std::string uri;
   std::vector<ListedPart> parts;
 };
 
 // The segments of a low-latency playlist with the parts listed before each (the open segment
 // last, with an empty URI).
-std::vector<ListedSegment> parse(const std::string& text) {
+std::vector<PlaylistSegment> parse(const std::string& text) {
   static const std::regex part_line(R"(#EXT-X-PART:DURATION=([0-9.]+),URI="([^"]+)\"(,INDEPENDENT=YES)?)");
-  std::vector<ListedSegment> segments(1);
+  std::vector<PlaylistSegment> segments(1);
   std::istringstream lines(text);
   for (std::string line; std::getline(lines, line);) {
     std::smatch match;

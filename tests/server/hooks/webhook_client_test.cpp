@@ -19,10 +19,10 @@ using namespace liverelay;
 namespace {
 
 // A loop that must end with every handle closed.
-struct Loop {
+struct CheckedLoop {
   uv_loop_t loop{};
-  Loop() { uv_loop_init(&loop); }
-  ~Loop() {
+  CheckedLoop() { uv_loop_init(&loop); }
+  ~CheckedLoop() {
     uv_run(&loop, UV_RUN_DEFAULT);
     CHECK(uv_loop_close(&loop) == 0);
   }
@@ -120,7 +120,7 @@ class Responder {
 }  // namespace
 
 TEST_CASE("webhook client POSTs the JSON and reports the answer's status on the loop") {
-  Loop loop;
+  CheckedLoop loop;
   const std::string body = R"({"action":"on_publish","stream":"alice"})";
   Responder responder(&loop.loop, 204, body);
   std::optional<Result<long>> outcome;
@@ -140,7 +140,7 @@ TEST_CASE("webhook client POSTs the JSON and reports the answer's status on the 
 }
 
 TEST_CASE("webhook client reports any status, not only 2xx") {
-  Loop loop;
+  CheckedLoop loop;
   Responder responder(&loop.loop, 403, "{}");
   std::optional<Result<long>> outcome;
   WebhookClient client(&loop.loop, 3.0);
@@ -152,7 +152,7 @@ TEST_CASE("webhook client reports any status, not only 2xx") {
 }
 
 TEST_CASE("webhook client reports a refused connection as an error") {
-  Loop loop;
+  CheckedLoop loop;
   SilentListener closed_port(false);  // bound, not listening: connections are refused
   std::optional<Result<long>> outcome;
   WebhookClient client(&loop.loop, 3.0);
@@ -165,7 +165,7 @@ TEST_CASE("webhook client reports a refused connection as an error") {
 }
 
 TEST_CASE("webhook client gives up on a silent target after its timeout") {
-  Loop loop;
+  CheckedLoop loop;
   SilentListener silent;
   std::optional<Result<long>> outcome;
   WebhookClient client(&loop.loop, 0.3);
@@ -181,7 +181,7 @@ TEST_CASE("webhook client gives up on a silent target after its timeout") {
 }
 
 TEST_CASE("a cancelled webhook request never calls back") {
-  Loop loop;
+  CheckedLoop loop;
   SilentListener silent;
   int calls = 0;
   WebhookClient client(&loop.loop, 0.3);
@@ -199,7 +199,7 @@ TEST_CASE("a cancelled webhook request never calls back") {
 }
 
 TEST_CASE("destroying or stopping the webhook client with requests in flight calls nothing back") {
-  Loop loop;
+  CheckedLoop loop;
   SilentListener silent;
   int calls = 0;
   {

@@ -3,26 +3,22 @@
 
 #include <catch2/catch.hpp>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "tests/server/storage/temp_dir.hpp"
 
 using namespace liverelay;
+using liverelay::testing::read_file;
 using liverelay::testing::TempDir;
 
+// Loop is also the name of net/worker_thread_test.cpp's and recorder_test.cpp's loops: a namespace
+// of its own keeps each file's apart when a unity build compiles them as one.
+namespace disk_writer_test {
 namespace {
 
 hls::SharedSegmentBytes bytes_of(const std::string& text) {
   return hls::in_memory_segment(media::Buffer(text.begin(), text.end()));
-}
-
-std::string read(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
 }
 
 struct Loop {
@@ -55,8 +51,8 @@ TEST_CASE("disk writer runs jobs in order off the loop and reports each on the l
     CHECK(reports.empty());  // nothing is written on the caller's stack
     uv_run(&loop.loop, UV_RUN_DEFAULT);
     CHECK(writer.idle());
-    CHECK(read(folder / "a.ts") == "segment a");
-    CHECK(read(folder / "index.m3u8") == "two");
+    CHECK(read_file(folder / "a.ts") == "segment a");
+    CHECK(read_file(folder / "index.m3u8") == "two");
     CHECK_FALSE(std::filesystem::exists(folder / "index.m3u8.tmp"));
 
     writer.remove_tree(dir.path() / "recordings" / "cam", [&](const Result<void>& r) { reports.push_back(r ? "removed" : "x"); });
@@ -93,5 +89,7 @@ TEST_CASE("jobs given before the writer is destroyed still complete, reporting t
   }
   uv_run(&loop.loop, UV_RUN_DEFAULT);
   CHECK_FALSE(reported);
-  for (int i = 0; i < 5; ++i) CHECK(read(dir.path() / (std::to_string(i) + ".ts")) == "x");
+  for (int i = 0; i < 5; ++i) CHECK(read_file(dir.path() / (std::to_string(i) + ".ts")) == "x");
 }
+
+}  // namespace disk_writer_test

@@ -3,14 +3,17 @@
 
 #include <catch2/catch.hpp>
 #include <fstream>
-#include <sstream>
 #include <string>
 
 #include "tests/server/storage/temp_dir.hpp"
 
 using namespace liverelay;
+using liverelay::testing::read_file;
 using liverelay::testing::TempDir;
 
+// Loop and kStartMs are also names in disk_writer_test.cpp, recording_repair_test.cpp and others: a
+// namespace of its own keeps each file's apart when a unity build compiles them as one.
+namespace recorder_test {
 namespace {
 
 constexpr int64_t kStartMs = 1'732'480'000'000;
@@ -24,13 +27,6 @@ struct Loop {
   }
   void run() { uv_run(&loop, UV_RUN_DEFAULT); }
 };
-
-std::string read(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 // Segment `n` of a TS recording: 2 s, 1000 bytes.
 void record_segment(Recorder& recorder, int n) {
@@ -90,7 +86,7 @@ TEST_CASE("the first failed write stops the recording: later segments are not wr
   recorder.finish([&](const RecordingStatus& status) { final_state = status.state; });
   loop.run();
   CHECK(final_state == "partial");
-  const std::string vod = read(folder / Recorder::kPlaylistName);
+  const std::string vod = read_file(folder / Recorder::kPlaylistName);
   CHECK(vod.find("b-seg-0.ts") != std::string::npos);
   CHECK(vod.find("b-seg-1.ts") == std::string::npos);
   CHECK(vod.find("#EXT-X-ENDLIST") != std::string::npos);
@@ -111,3 +107,5 @@ TEST_CASE("a recording that failed before its first segment closes as failed, no
   loop.run();
   CHECK(final_state == "failed");
 }
+
+}  // namespace recorder_test

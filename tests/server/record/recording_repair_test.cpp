@@ -3,7 +3,6 @@
 
 #include <catch2/catch.hpp>
 #include <fstream>
-#include <sstream>
 #include <string>
 
 #include "codec/hls/playlist_parser.hpp"
@@ -11,18 +10,12 @@
 #include "tests/server/storage/temp_dir.hpp"
 
 using namespace liverelay;
+using liverelay::testing::read_file;
 using liverelay::testing::TempDir;
 
 namespace {
 
 constexpr int64_t kStartMs = 1795669800123;
-
-std::string read(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 // A recording as a crash leaves it: `listed` segments in an EVENT playlist, `on_disk` of them
 // written (a half-written one beyond is not listed).
@@ -51,11 +44,11 @@ TEST_CASE("repair closes the playlist with the segments on disk, as a VOD", "[re
   CHECK(repaired.duration_ms == 6000);
   CHECK(repaired.bytes == 3000);
   CHECK(repaired.media_end_ms == kStartMs + 6000);
-  const auto parsed = hls::parse_media_playlist(read(folder / "index.m3u8"));
+  const auto parsed = hls::parse_media_playlist(read_file(folder / "index.m3u8"));
   REQUIRE(parsed);
   CHECK(parsed->ended);
   CHECK(parsed->segments.size() == 3);
-  CHECK(read(folder / "index.m3u8").find("#EXT-X-PLAYLIST-TYPE:VOD\n") != std::string::npos);
+  CHECK(read_file(folder / "index.m3u8").find("#EXT-X-PLAYLIST-TYPE:VOD\n") != std::string::npos);
 }
 
 TEST_CASE("repair leaves out a listed segment that is missing, behind a discontinuity", "[record]") {
@@ -67,7 +60,7 @@ TEST_CASE("repair leaves out a listed segment that is missing, behind a disconti
   CHECK(repaired.state == "partial");
   CHECK(repaired.duration_ms == 4000);
   CHECK(repaired.problem == "segment b1-1.ts missing");
-  const auto parsed = hls::parse_media_playlist(read(folder / "index.m3u8"));
+  const auto parsed = hls::parse_media_playlist(read_file(folder / "index.m3u8"));
   REQUIRE(parsed);
   REQUIRE(parsed->segments.size() == 2);
   CHECK(parsed->segments[1].uri == "b1-2.ts");

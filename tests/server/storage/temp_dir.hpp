@@ -1,10 +1,13 @@
-// A fresh directory under the system temp dir for one test, removed with everything in it.
+// A fresh directory under the system temp dir for one test, removed with everything in it, and a
+// reader for the files tests leave there.
 #pragma once
 
 #include <stdlib.h>
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <system_error>
 
@@ -29,5 +32,13 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// The whole content of the file at `path` (empty when there is none).
+inline std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
 
 }  // namespace liverelay::testing

@@ -40,12 +40,12 @@ long seconds_from_now(const ASN1_TIME* time) {
   return days * 86400L + seconds;
 }
 
-struct TempDir {
+struct CertificateDir {
   std::filesystem::path path =
       std::filesystem::temp_directory_path() /
       ("liverelay_cert_test_" + std::to_string(::getpid()) + "_" + std::to_string(std::rand()));
-  TempDir() { std::filesystem::create_directories(path); }
-  ~TempDir() { std::filesystem::remove_all(path); }
+  CertificateDir() { std::filesystem::create_directories(path); }
+  ~CertificateDir() { std::filesystem::remove_all(path); }
   std::string write(const std::string& name, const std::string& text) const {
     std::ofstream(path / name, std::ios::binary) << text;
     return (path / name).string();
@@ -103,7 +103,7 @@ TEST_CASE("two generated DTLS certificates differ in key, serial and fingerprint
 TEST_CASE("a DTLS certificate loaded from PEM files keeps its fingerprint") {
   const auto generated = DtlsCertificate::generate();
   REQUIRE(generated);
-  const TempDir dir;
+  const CertificateDir dir;
   const std::string certificate_path = dir.write("cert.pem", to_pem(*generated, false));
   const std::string key_path = dir.write("key.pem", to_pem(*generated, true));
 
