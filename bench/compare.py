@@ -17,7 +17,7 @@ file is left alone), the raw figures into docs/bench/compare.json, the plots int
   glass        glass to glass, HLS (vs nginx-rtmp), LL-HLS and WebRTC (bench/glass/glass.py, Chromium)
   webrtc       WebRTC viewers per core (bench/whep_load, 1 and 50 viewers)
 
-    bench/compare.py [--wait-quiet] [--only ingest,ws] [--rounds 2] [--window 5] [--quick] [--no-report]
+    bench/compare.py [--wait-quiet] [--only ingest,ws] [--rounds 2] [--window 5] [--streams 1,10] [--quick] [--no-report]
     bench/compare.py --from-json docs/bench/compare.json     # the report and plots of a saved run, again
 
 It installs what it lacks first (Debian packages of scripts/packages.txt and bench/packages.txt
@@ -177,6 +177,7 @@ def main():
     parser.add_argument("--only", help=f"comma-separated subset of: {', '.join(SCENARIOS)}")
     parser.add_argument("--rounds", type=int, help="A B rounds per figure (default 2)")
     parser.add_argument("--window", type=float, help="CPU window in seconds (default 5)")
+    parser.add_argument("--streams", help="ingest: comma-separated publisher counts (default 1,10,50,100)")
     parser.add_argument("--quick", action="store_true", help="smoke run: tiny loads; implies --no-report")
     parser.add_argument("--no-report", action="store_true", help="write to build-cmp/compare/, not docs/")
     parser.add_argument("--jobs", type=int, default=os.cpu_count(), help="build jobs (default: every core)")
@@ -188,6 +189,8 @@ def main():
     plan = Plan(**(QUICK if args.quick else {}))
     plan.rounds = args.rounds or plan.rounds
     plan.window = args.window or plan.window
+    if args.streams:
+        plan.streams = tuple(int(n) for n in args.streams.split(","))
     chosen = args.only.split(",") if args.only else list(SCENARIOS)
     unknown = [s for s in chosen if s not in SCENARIOS]
     if unknown:
