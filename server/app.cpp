@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "server/clock.hpp"
+#include "server/http/route_path.hpp"
 #include "server/logging.hpp"
 #include "server/net/uv_handles.hpp"
 #include "server/web/site_urls.hpp"
@@ -299,8 +300,8 @@ void App::log_urls() const {
 
 // An edge pulls a stream on demand: any request under /live/<name>/ asks for it.
 void App::note_demand(std::string_view path) {
-  if (!relays_ || !relays_->any_pulls() || !path.starts_with("/live/")) return;
-  path.remove_prefix(6);
+  if (!relays_ || !relays_->any_pulls() || !path.starts_with(kLivePrefix)) return;
+  path.remove_prefix(kLivePrefix.size());
   registry_.note_demand(std::string(path.substr(0, path.find('/'))));
 }
 

@@ -2,13 +2,13 @@
 // read-only mapping (the page cache keeps the two in step).
 #include "server/hls/segment_assembler.hpp"
 
-#include "server/hls/memory_file_segment.hpp"
-
 #include <algorithm>
 #include <cstring>
 
 #include <sys/mman.h>
 #include <unistd.h>
+
+#include "server/hls/memory_file_segment.hpp"
 
 namespace liverelay {
 namespace {
