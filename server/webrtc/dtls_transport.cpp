@@ -10,6 +10,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
+
+#include "protocol/webrtc/dtls_record.hpp"
 
 namespace liverelay::webrtc {
 
@@ -26,6 +29,27 @@ std::optional<SrtpProfile> profile_from_id(unsigned long id) {
       return SrtpProfile::aes128_cm_sha1_80;
     default:
       return std::nullopt;
+  }
+}
+
+// The least a protected record of the chosen cipher suite can hold: AES-GCM's explicit nonce
+// and tag; ChaCha20-Poly1305's tag; CBC's IV and one block of MAC and padding. Before a suite
+// is chosen no peer can hold keys, so no protected record is genuine.
+size_t min_protected_record_length(const SSL* ssl) {
+  constexpr size_t kGcm = 8 + 16;
+  constexpr size_t kChaCha = 16;
+  constexpr size_t kCbc = 16 + 32;
+  const SSL_CIPHER* cipher = SSL_get_current_cipher(ssl);
+  if (cipher == nullptr) cipher = SSL_get_pending_cipher(ssl);
+  if (cipher == nullptr) return std::numeric_limits<size_t>::max();
+  switch (SSL_CIPHER_get_cipher_nid(cipher)) {
+    case NID_aes_128_gcm:
+    case NID_aes_256_gcm:
+      return kGcm;
+    case NID_chacha20_poly1305:
+      return kChaCha;
+    default:
+      return kCbc;
   }
 }
 
@@ -137,6 +161,9 @@ DtlsTransport::~DtlsTransport() {
 DtlsOutput DtlsTransport::feed(std::span<const uint8_t> datagram, uint64_t now_ms) {
   DtlsOutput out;
   if (state_ == State::closed || state_ == State::failed || datagram.empty()) return out;
+  // Garbage to drop (RFC 6347 4.1.2.7), and not only by OpenSSL: 3.0.19, meeting one such
+  // record buffered from the next epoch once it gets there, answers with a fatal alert.
+  if (has_short_protected_record(datagram, min_protected_record_length(ssl_))) return out;
   ERR_clear_error();
   input_ = datagram;
   if (state_ == State::waiting || state_ == State::handshaking) advance_handshake(out);

@@ -193,6 +193,43 @@ TEST_CASE("DTLS transport silently drops datagrams of garbage before and after t
   CHECK(after.server_events[0].data == std::vector<uint8_t>{7, 7, 7});
 }
 
+TEST_CASE("DTLS transport drops protected records too short for any key, before and during the handshake") {
+  // OpenSSL 3.0.19 buffers such a record from the next epoch and, once there, answers it with
+  // a fatal internal_error alert: one forged datagram would kill the association.
+  const auto length = GENERATE(as<uint16_t>{}, 1, 16, 23);
+  const auto moment =
+      GENERATE(as<std::string>{}, "before the ClientHello", "with the client's second flight");
+  INFO(moment << ", " << length << " bytes");
+  Datagram forged = {23, 0xfe, 0xfd, 0, 1, 0, 0, 0, 0, 0, 9, 0, static_cast<uint8_t>(length)};
+  forged.resize(forged.size() + length, 9);
+  DtlsTestClient client;
+  Server server(trusting(client));
+
+  std::vector<Datagram> to_server = client.start();
+  if (moment == "before the ClientHello") {
+    CHECK(server.transport->feed(forged, 0).events.empty());
+  } else {
+    // The ClientHello has been answered: the server has chosen AES-GCM, whose records carry
+    // at least 24 bytes of nonce and tag.
+    std::vector<Datagram> flight;
+    for (const Datagram& datagram : to_server)
+      for (auto& reply : server.transport->feed(datagram, 0).datagrams) flight.push_back(std::move(reply));
+    to_server.clear();
+    for (const Datagram& datagram : flight)
+      for (auto& reply : client.receive(datagram)) to_server.push_back(std::move(reply));
+    REQUIRE_FALSE(to_server.empty());
+    to_server.insert(to_server.begin(), forged);
+  }
+  const Exchange exchange = shuttle(client, *server.transport, to_server);
+
+  CHECK(exchange.server_events.size() == 1);
+  REQUIRE(has_event(exchange.server_events, DtlsEvent::Type::connected));
+  REQUIRE(client.connected());
+  const Exchange after = shuttle(client, *server.transport, client.send({7, 7, 7}));
+  REQUIRE(after.server_events.size() == 1);
+  CHECK(after.server_events[0].data == std::vector<uint8_t>{7, 7, 7});
+}
+
 TEST_CASE("DTLS transport fails cleanly on a malformed handshake message and ignores what follows") {
   DtlsTestClient client;
   Server server(trusting(client));
