@@ -48,11 +48,17 @@ Result<std::unique_ptr<SegmentMuxer>> SegmentMuxer::create(SegmentFormat format,
 }
 
 SegmentMuxer::~SegmentMuxer() {
+  close_libav();
+}
+
+void SegmentMuxer::close_libav() {
   av_packet_free(&packet_);
   av_packet_free(&video_.held);
   // No trailer: an HLS segment needs none (an mp4 trailer would add an mfra box). Freeing the
   // context runs the muxer's deinit; the custom AVIO buffer is the sink's to free afterwards.
   avformat_free_context(oc_);
+  oc_ = nullptr;
+  sink_.reset();
 }
 
 Result<void> SegmentMuxer::open(const std::optional<media::VideoConfig>& video,
@@ -88,8 +94,10 @@ Result<void> SegmentMuxer::add_tracks(const std::optional<media::VideoConfig>& v
       if (!record) return tl::unexpected(std::move(record.error()).context("video"));
       annexb_config_ = std::move(*record);
     }
-    video_.held = av_packet_alloc();
-    if (video_.held == nullptr) return fail(Errc::io, "packet: out of memory");
+    if (format_ == SegmentFormat::ts) {
+      video_.held = av_packet_alloc();
+      if (video_.held == nullptr) return fail(Errc::io, "packet: out of memory");
+    }
   }
   if (audio) {
     AVStream* st = avformat_new_stream(oc_, nullptr);
@@ -118,11 +126,18 @@ Result<void> SegmentMuxer::write_header() {
   const int ret = avformat_write_header(oc_, &options);
   av_dict_free(&options);
   if (ret < 0) return tl::unexpected(av_error(ret, "header"));
+  // Only now are the time bases final (the muxer chooses them).
+  if (video_.index >= 0) video_.time_base = oc_->streams[video_.index]->time_base;
   if (audio_.index >= 0) {
-    // Only now is the time base final (the muxer chooses it).
     const AVStream* st = oc_->streams[audio_.index];
+    audio_.time_base = st->time_base;
     audio_.clock.emplace(st->codecpar->sample_rate, st->codecpar->frame_size, st->time_base.num,
                          st->time_base.den);
+  }
+  if (format_ == SegmentFormat::fmp4) {
+    // libavformat numbers the tracks from 1 in stream order, video first.
+    if (video_.index >= 0) video_.fragment_track = fragments_.add_track(video_.index + 1, true);
+    if (audio_.index >= 0) audio_.fragment_track = fragments_.add_track(audio_.index + 1, false);
   }
   // The TS header is empty and the fMP4 moov is delayed: nothing is output before packets.
   sink_->take();
@@ -136,8 +151,24 @@ Result<void> SegmentMuxer::write(const media::MediaPacket& packet) {
   if (packet.codec != track.codec)
     return fail(Errc::unsupported, std::string("packet codec ") + media::codec_name(packet.codec) + " in a " +
                                        media::codec_name(track.codec) + " track");
-  std::span<const uint8_t> payload = packet.payload();
+  const std::span<const uint8_t> payload = packet.payload();
   if (payload.empty()) return {};
+  if (format_ == SegmentFormat::ts) return write_ts(track, packet, payload);
+  const Stamp stamped = stamp(track, packet);
+  // Every audio frame is a sync sample; an MP4 would otherwise mark them non-sync.
+  fragments_.add(track.fragment_track,
+                 Fmp4Sample{.dts = stamped.dts,
+                            .duration = stamped.duration,
+                            .composition_offset = stamped.pts - stamped.dts,
+                            .sync = packet.keyframe || !is_video},
+                 payload);
+  segment_open_ = true;
+  return {};
+}
+
+Result<void> SegmentMuxer::write_ts(Track& track, const media::MediaPacket& packet,
+                                    std::span<const uint8_t> payload) {
+  const bool is_video = &track == &video_;
   std::vector<uint8_t> annexb;
   if (is_video && annexb_config_) {
     auto converted = avc::avcc_to_annexb(payload, *annexb_config_, packet.keyframe);
@@ -149,9 +180,11 @@ Result<void> SegmentMuxer::write(const media::MediaPacket& packet) {
     return tl::unexpected(av_error(ret, "packet"));
   std::memcpy(packet_->data, payload.data(), payload.size());
   packet_->stream_index = track.index;
-  // Every audio frame is a sync sample; an MP4 would otherwise mark them non-sync.
   if (packet.keyframe || !is_video) packet_->flags |= AV_PKT_FLAG_KEY;
-  stamp(track, packet);
+  const Stamp stamped = stamp(track, packet);
+  packet_->dts = stamped.dts;
+  packet_->pts = stamped.pts;
+  packet_->duration = stamped.duration;
   segment_open_ = true;
   if (track.held == nullptr) return write_out(packet_);
   Result<void> written;
@@ -163,11 +196,10 @@ Result<void> SegmentMuxer::write(const media::MediaPacket& packet) {
   return written;
 }
 
-void SegmentMuxer::stamp(Track& track, const media::MediaPacket& packet) {
-  const AVRational time_base = oc_->streams[track.index]->time_base;
-  int64_t dts = av_rescale_q(packet.dts_ms, kMilliseconds, time_base);
+SegmentMuxer::Stamp SegmentMuxer::stamp(Track& track, const media::MediaPacket& packet) {
+  int64_t dts = av_rescale_q(packet.dts_ms, kMilliseconds, track.time_base);
   const int64_t cts =
-      av_rescale_q(std::max<int64_t>(packet.pts_ms - packet.dts_ms, 0), kMilliseconds, time_base);
+      av_rescale_q(std::max<int64_t>(packet.pts_ms - packet.dts_ms, 0), kMilliseconds, track.time_base);
   int64_t duration = 0;
   if (track.clock) {
     const auto counted = track.clock->next(dts);
@@ -176,23 +208,21 @@ void SegmentMuxer::stamp(Track& track, const media::MediaPacket& packet) {
   }
   int64_t pts = dts + cts;
   if (track.started) {
-    // The muxers refuse a dts that does not advance; and after a cut the MP4 muxer puts the
-    // next fragment where the last one's durations ended, so the track resumes there.
+    // The muxers refuse a dts that does not advance; and after a cut an MP4 fragment starts
+    // where the last one's durations ended, so the track resumes there.
     dts = std::max(dts, track.after_cut ? track.end : track.last_dts + 1);
     pts = std::max(pts, dts);
   }
   if (!track.clock) {
     // The gap before this frame is the best guess of the gap after it, until the next comes.
-    duration =
-        track.started ? dts - track.last_dts : av_rescale_q(kDefaultVideoDuration, kVideoTimeBase, time_base);
+    duration = track.started ? dts - track.last_dts
+                             : av_rescale_q(kDefaultVideoDuration, kVideoTimeBase, track.time_base);
   }
-  packet_->dts = dts;
-  packet_->pts = pts;
-  packet_->duration = duration;
   track.last_dts = dts;
   track.end = dts + duration;
   track.started = true;
   track.after_cut = false;
+  return Stamp{.dts = dts, .pts = pts, .duration = duration};
 }
 
 Result<void> SegmentMuxer::write_out(AVPacket* packet) {
@@ -208,8 +238,7 @@ Result<void> SegmentMuxer::write_out(AVPacket* packet) {
 Result<void> SegmentMuxer::write_held(Track& track, const media::MediaPacket* next) {
   if (track.held == nullptr || track.held->size == 0) return {};
   if (next != nullptr && next->track == media::TrackKind::video && next->codec == track.codec) {
-    const AVRational time_base = oc_->streams[track.index]->time_base;
-    const int64_t duration = av_rescale_q(next->dts_ms, kMilliseconds, time_base) - track.held->dts;
+    const int64_t duration = av_rescale_q(next->dts_ms, kMilliseconds, track.time_base) - track.held->dts;
     if (duration > 0) track.held->duration = duration;
   }
   track.end = track.held->dts + track.held->duration;
@@ -217,30 +246,70 @@ Result<void> SegmentMuxer::write_held(Track& track, const media::MediaPacket* ne
 }
 
 Result<std::vector<uint8_t>> SegmentMuxer::finish_segment(const media::MediaPacket& next) {
-  return cut(&next);
+  if (!segment_open_) return std::vector<uint8_t>{};
+  return format_ == SegmentFormat::ts ? cut_ts(&next) : cut_fragment(&next);
 }
 
 Result<std::vector<uint8_t>> SegmentMuxer::finish_segment() {
-  return cut(nullptr);
+  if (!segment_open_) return std::vector<uint8_t>{};
+  return format_ == SegmentFormat::ts ? cut_ts(nullptr) : cut_fragment(nullptr);
 }
 
-Result<std::vector<uint8_t>> SegmentMuxer::cut(const media::MediaPacket* next) {
-  if (!segment_open_) return std::vector<uint8_t>{};
+Result<std::vector<uint8_t>> SegmentMuxer::cut_ts(const media::MediaPacket* next) {
   if (auto held = write_held(video_, next); !held) return tl::unexpected(std::move(held.error()));
   video_.after_cut = audio_.after_cut = true;
-  if (format_ == SegmentFormat::fmp4 && init_.empty()) {
-    // With delay_moov the first flush writes only ftyp+moov; the next one the first fragment.
-    if (auto flushed = flush(); !flushed) return tl::unexpected(std::move(flushed.error()));
-    init_ = sink_->take();
-  }
   if (auto flushed = flush(); !flushed) return tl::unexpected(std::move(flushed.error()));
   segment_open_ = false;
-  if (format_ == SegmentFormat::ts) {
-    // A one-shot flag the muxer clears after use: PAT/PMT go out again before the next packet,
-    // so every segment starts with them and plays on its own.
-    av_opt_set(oc_->priv_data, "mpegts_flags", "+resend_headers", 0);
-  }
+  // A one-shot flag the muxer clears after use: PAT/PMT go out again before the next packet,
+  // so every segment starts with them and plays on its own.
+  av_opt_set(oc_->priv_data, "mpegts_flags", "+resend_headers", 0);
   return sink_->take();
+}
+
+Result<std::vector<uint8_t>> SegmentMuxer::cut_fragment(const media::MediaPacket* next) {
+  // The fragment's last video frame ran on a guess until now: the next frame gives its
+  // duration (the next fragment's decode time is the sum of the durations before it).
+  if (video_.index >= 0 && !fragments_.samples(video_.fragment_track).empty() && next != nullptr &&
+      next->track == media::TrackKind::video && next->codec == video_.codec) {
+    const int64_t duration = av_rescale_q(next->dts_ms, kMilliseconds, video_.time_base) - video_.last_dts;
+    if (duration > 0) {
+      fragments_.set_last_duration(video_.fragment_track, duration);
+      video_.end = video_.last_dts + duration;
+    }
+  }
+  video_.after_cut = audio_.after_cut = true;
+  if (init_.empty())
+    if (auto made = make_init_segment(); !made) return tl::unexpected(std::move(made.error()));
+  segment_open_ = false;
+  return fragments_.finish();
+}
+
+Result<void> SegmentMuxer::make_init_segment() {
+  // With delay_moov libavformat writes the moov once it has seen the first fragment, so each
+  // track's first timestamps go into its edit list: it is given the first fragment's samples,
+  // flushed once for ftyp+moov, and closed (its own fragment is never asked for).
+  for (const Track* track : {&video_, &audio_}) {
+    if (track->index < 0) continue;
+    const auto samples = fragments_.samples(track->fragment_track);
+    const auto sizes = fragments_.sample_sizes(track->fragment_track);
+    const uint8_t* bytes = fragments_.sample_bytes(track->fragment_track).data();
+    for (size_t i = 0; i < samples.size(); ++i) {
+      if (int ret = av_new_packet(packet_, static_cast<int>(sizes[i])); ret < 0)
+        return tl::unexpected(av_error(ret, "packet"));
+      std::memcpy(packet_->data, bytes, sizes[i]);
+      bytes += sizes[i];
+      packet_->stream_index = track->index;
+      if (samples[i].sync) packet_->flags |= AV_PKT_FLAG_KEY;
+      packet_->dts = samples[i].dts;
+      packet_->pts = samples[i].dts + samples[i].composition_offset;
+      packet_->duration = samples[i].duration;
+      if (auto written = write_out(packet_); !written) return written;
+    }
+  }
+  if (auto flushed = flush(); !flushed) return flushed;
+  init_ = sink_->take();
+  close_libav();
+  return {};
 }
 
 Result<void> SegmentMuxer::flush() {

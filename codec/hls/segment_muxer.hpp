@@ -4,16 +4,19 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <vector>
 
-#include "codec/hls/audio_timeline.hpp"
 #include "codec/avc/decoder_config.hpp"
+#include "codec/hls/audio_timeline.hpp"
 #include "codec/hls/avio_memory_sink.hpp"
+#include "codec/hls/fmp4_fragment_writer.hpp"
 #include "codec/hls/segment_format.hpp"
 #include "codec/media_packet.hpp"
 #include "protocol/core/error.hpp"
 
 extern "C" {
+#include <libavutil/rational.h>
 struct AVFormatContext;
 struct AVPacket;
 }
@@ -29,9 +32,10 @@ namespace liverelay::hls {
 //   broadcast, (*muxer)->finish_segment() gives the last one.
 //
 // TS: each segment starts with PAT/PMT and plays on its own; H.264/HEVC go out as Annex B
-// with the parameter sets before each IDR, AAC with ADTS headers. fMP4: init_segment()
-// (ftyp+moov with avcC/hvcC and esds) then moof+mdat segments. Both keep the input's
-// timestamps (ms to 90 kHz, or to the audio sample rate in MP4).
+// with the parameter sets before each IDR, AAC with ADTS headers (libavformat's mpegts muxer).
+// fMP4: init_segment() (ftyp+moov with avcC/hvcC and esds, libavformat's mp4 muxer) then
+// moof+mdat segments (Fmp4FragmentWriter). Both keep the input's timestamps (ms to 90 kHz, or
+// to the audio sample rate in MP4).
 //
 // Packets of a track the muxer was not created with are skipped: a stream that gains a track
 // (or changes a sequence header) needs a new muxer and a discontinuity in the playlist.
@@ -47,7 +51,7 @@ class SegmentMuxer {
 
   // Adds one access unit to the current segment. pts below dts is raised to dts, and a dts
   // that does not advance is nudged one tick past the previous one (the muxers refuse both).
-  // The last video frame is held back until the next one gives its exact duration.
+  // The last video frame's duration is a guess (the gap before it) until the next frame gives it.
   Result<void> write(const media::MediaPacket& packet);
 
   // Ends the current segment and returns its bytes (empty when nothing was written since the
@@ -68,12 +72,19 @@ class SegmentMuxer {
   struct Track {
     int index = -1;  // stream index in the format context; -1: the muxer has no such track
     media::Codec codec = media::Codec::unknown;
+    AVRational time_base{1, 1};  // final once the header is written
     bool started = false;
     int64_t last_dts = 0;  // in the stream time base
     int64_t end = 0;       // last dts + its duration: where the MP4 muxer thinks the next starts
     bool after_cut = false;
     std::optional<AudioTimeline> clock;  // audio: frames counted in samples
-    AVPacket* held = nullptr;            // video: the last frame, waiting for its duration
+    AVPacket* held = nullptr;            // TS video: the last frame, waiting for its duration
+    int fragment_track = -1;             // fMP4: the track in fragments_
+  };
+  struct Stamp {
+    int64_t dts = 0;
+    int64_t pts = 0;
+    int64_t duration = 0;
   };
 
   explicit SegmentMuxer(SegmentFormat format) : format_(format) {}
@@ -82,16 +93,23 @@ class SegmentMuxer {
   Result<void> add_tracks(const std::optional<media::VideoConfig>& video,
                           const std::optional<media::AudioConfig>& audio);
   Result<void> write_header();
-  void stamp(Track& track, const media::MediaPacket& packet);
+  Stamp stamp(Track& track, const media::MediaPacket& packet);
+  Result<void> write_ts(Track& track, const media::MediaPacket& packet, std::span<const uint8_t> payload);
   Result<void> write_held(Track& track, const media::MediaPacket* next);
   Result<void> write_out(AVPacket* packet);
-  Result<std::vector<uint8_t>> cut(const media::MediaPacket* next);
+  Result<std::vector<uint8_t>> cut_ts(const media::MediaPacket* next);
+  Result<std::vector<uint8_t>> cut_fragment(const media::MediaPacket* next);
+  Result<void> make_init_segment();
   Result<void> flush();
+  void close_libav();
 
   SegmentFormat format_;
+  // libavformat muxes TS throughout; for fMP4 it only writes the init segment (from the first
+  // fragment's samples) and is closed after: fragments_ writes every fragment.
   std::unique_ptr<AvioMemorySink> sink_;
   AVFormatContext* oc_ = nullptr;
   AVPacket* packet_ = nullptr;
+  Fmp4FragmentWriter fragments_;
   Track video_;
   Track audio_;
   std::optional<avc::DecoderConfig> annexb_config_;  // TS + H.264: we write Annex B ourselves
