@@ -471,7 +471,7 @@ Result<Config> resolve_config(const CommandLine& command_line) {
   Config config;
   if (command_line.config_file) {
     auto loaded = load_config_file(*command_line.config_file);
-    if (!loaded) return loaded;
+    if (!loaded) return tl::unexpected(std::move(loaded.error()));
     config = std::move(*loaded);
   }
   if (command_line.rtmp) {

@@ -307,7 +307,7 @@ void SctpAssociation::fail_association(std::string reason) {
   partial_.clear();
   close_sockets();  // an ABORT to the peer if it is still there
   inbound_.clear();
-  events_.push_back(SctpClosed{std::move(reason)});
+  events_.emplace_back(std::in_place_type<SctpClosed>, std::move(reason));
 }
 
 void SctpAssociation::close_sockets() {
