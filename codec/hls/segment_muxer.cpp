@@ -176,15 +176,8 @@ Result<void> SegmentMuxer::write_ts(Track& track, const media::MediaPacket& pack
     annexb = std::move(*converted);
     payload = annexb;
   }
-  if (int ret = av_new_packet(packet_, static_cast<int>(payload.size())); ret < 0)
-    return tl::unexpected(av_error(ret, "packet"));
-  std::memcpy(packet_->data, payload.data(), payload.size());
-  packet_->stream_index = track.index;
-  if (packet.keyframe || !is_video) packet_->flags |= AV_PKT_FLAG_KEY;
-  const Stamp stamped = stamp(track, packet);
-  packet_->dts = stamped.dts;
-  packet_->pts = stamped.pts;
-  packet_->duration = stamped.duration;
+  if (auto loaded = load_packet(track, payload, packet.keyframe || !is_video, stamp(track, packet)); !loaded)
+    return loaded;
   segment_open_ = true;
   if (track.held == nullptr) return write_out(packet_);
   Result<void> written;
@@ -225,6 +218,19 @@ SegmentMuxer::Stamp SegmentMuxer::stamp(Track& track, const media::MediaPacket& 
   return Stamp{.dts = dts, .pts = pts, .duration = duration};
 }
 
+Result<void> SegmentMuxer::load_packet(const Track& track, std::span<const uint8_t> bytes, bool key,
+                                       const Stamp& stamped) {
+  if (int ret = av_new_packet(packet_, static_cast<int>(bytes.size())); ret < 0)
+    return tl::unexpected(av_error(ret, "packet"));
+  std::memcpy(packet_->data, bytes.data(), bytes.size());
+  packet_->stream_index = track.index;
+  if (key) packet_->flags |= AV_PKT_FLAG_KEY;
+  packet_->dts = stamped.dts;
+  packet_->pts = stamped.pts;
+  packet_->duration = stamped.duration;
+  return {};
+}
+
 Result<void> SegmentMuxer::write_out(AVPacket* packet) {
   // av_write_frame (not the interleaved variant) so that nothing is held back past a cut;
   // it leaves our reference in place, hence the unref.
@@ -235,12 +241,18 @@ Result<void> SegmentMuxer::write_out(AVPacket* packet) {
   return {};
 }
 
+std::optional<int64_t> SegmentMuxer::exact_duration(const Track& track, int64_t dts,
+                                                    const media::MediaPacket* next) {
+  if (next == nullptr || next->track != media::TrackKind::video || next->codec != track.codec)
+    return std::nullopt;
+  const int64_t duration = av_rescale_q(next->dts_ms, kMilliseconds, track.time_base) - dts;
+  if (duration <= 0) return std::nullopt;
+  return duration;
+}
+
 Result<void> SegmentMuxer::write_held(Track& track, const media::MediaPacket* next) {
   if (track.held == nullptr || track.held->size == 0) return {};
-  if (next != nullptr && next->track == media::TrackKind::video && next->codec == track.codec) {
-    const int64_t duration = av_rescale_q(next->dts_ms, kMilliseconds, track.time_base) - track.held->dts;
-    if (duration > 0) track.held->duration = duration;
-  }
+  if (const auto duration = exact_duration(track, track.held->dts, next)) track.held->duration = *duration;
   track.end = track.held->dts + track.held->duration;
   return write_out(track.held);
 }
@@ -269,12 +281,10 @@ Result<std::vector<uint8_t>> SegmentMuxer::cut_ts(const media::MediaPacket* next
 Result<std::vector<uint8_t>> SegmentMuxer::cut_fragment(const media::MediaPacket* next) {
   // The fragment's last video frame ran on a guess until now: the next frame gives its
   // duration (the next fragment's decode time is the sum of the durations before it).
-  if (video_.index >= 0 && !fragments_.samples(video_.fragment_track).empty() && next != nullptr &&
-      next->track == media::TrackKind::video && next->codec == video_.codec) {
-    const int64_t duration = av_rescale_q(next->dts_ms, kMilliseconds, video_.time_base) - video_.last_dts;
-    if (duration > 0) {
-      fragments_.set_last_duration(video_.fragment_track, duration);
-      video_.end = video_.last_dts + duration;
+  if (video_.index >= 0 && !fragments_.samples(video_.fragment_track).empty()) {
+    if (const auto duration = exact_duration(video_, video_.last_dts, next)) {
+      fragments_.set_last_duration(video_.fragment_track, *duration);
+      video_.end = video_.last_dts + *duration;
     }
   }
   video_.after_cut = audio_.after_cut = true;
@@ -294,15 +304,11 @@ Result<void> SegmentMuxer::make_init_segment() {
     const auto sizes = fragments_.sample_sizes(track->fragment_track);
     const uint8_t* bytes = fragments_.sample_bytes(track->fragment_track).data();
     for (size_t i = 0; i < samples.size(); ++i) {
-      if (int ret = av_new_packet(packet_, static_cast<int>(sizes[i])); ret < 0)
-        return tl::unexpected(av_error(ret, "packet"));
-      std::memcpy(packet_->data, bytes, sizes[i]);
+      const Fmp4Sample& sample = samples[i];
+      const Stamp stamped{
+          .dts = sample.dts, .pts = sample.dts + sample.composition_offset, .duration = sample.duration};
+      if (auto loaded = load_packet(*track, {bytes, sizes[i]}, sample.sync, stamped); !loaded) return loaded;
       bytes += sizes[i];
-      packet_->stream_index = track->index;
-      if (samples[i].sync) packet_->flags |= AV_PKT_FLAG_KEY;
-      packet_->dts = samples[i].dts;
-      packet_->pts = samples[i].dts + samples[i].composition_offset;
-      packet_->duration = samples[i].duration;
       if (auto written = write_out(packet_); !written) return written;
     }
   }

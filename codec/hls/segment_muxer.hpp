@@ -95,7 +95,14 @@ class SegmentMuxer {
   Result<void> write_header();
   Stamp stamp(Track& track, const media::MediaPacket& packet);
   Result<void> write_ts(Track& track, const media::MediaPacket& packet, std::span<const uint8_t> payload);
+  // A frame's exact duration once `next` (the packet about to start the next segment) is the
+  // following frame of its track; nullopt when it is not.
+  static std::optional<int64_t> exact_duration(const Track& track, int64_t dts,
+                                               const media::MediaPacket* next);
   Result<void> write_held(Track& track, const media::MediaPacket* next);
+  // packet_, allocated and filled with `bytes` for `track`.
+  Result<void> load_packet(const Track& track, std::span<const uint8_t> bytes, bool key,
+                           const Stamp& stamped);
   Result<void> write_out(AVPacket* packet);
   Result<std::vector<uint8_t>> cut_ts(const media::MediaPacket* next);
   Result<std::vector<uint8_t>> cut_fragment(const media::MediaPacket* next);
